@@ -1,0 +1,43 @@
+"""Default settings. Each can be overridden in `instance/config.py` or by an `LMS_`-prefixed
+environment variable (`LMS_DATABASE_URL`, `LMS_BASE_URL`, ...), in that order."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    """Settings every installation starts from."""
+
+    # Database: None means SQLite in the instance folder.
+    DATABASE_URL = None
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # The site's public base URL; the xAPI actor's account homePage and activity IRIs use it.
+    BASE_URL = "http://localhost:8000"
+
+    # Sessions and CSRF for the web pages.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead
+
+    # Personal API tokens.
+    API_TOKEN_DEFAULT_DAYS = 90
+    API_TOKEN_MAX_DAYS = 366
+
+    # JSON API and its OpenAPI document.
+    API_TITLE = "Pathway API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_PAGE_DEFAULT = 50
+    API_PAGE_MAX = 500
+
+    # Uploads (evidence, content packages).
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+
+    # The single scheduler process writes a heartbeat this often (seconds).
+    SCHEDULER_HEARTBEAT_SECONDS = 30
+
+    TIMEZONE = "Europe/London"

@@ -1,0 +1,63 @@
+"""Scheduled jobs. Each runs inside the scheduler process's application context.
+
+Jobs are stored by reference (`lms.scheduler.jobs:heartbeat`) in APScheduler's database job
+store, so they survive restarts; the function must stay importable under that name.
+"""
+
+import functools
+import os
+import socket
+
+from lms.extensions import db
+from lms.scheduler.models import SchedulerHeartbeat
+from lms.timeutil import utcnow
+
+_app = None  # set by the scheduler process (lms.scheduler.runner) before jobs run
+
+HEARTBEAT = "scheduler"
+
+
+def bind(app) -> None:
+    """Give the jobs the application they run in."""
+    global _app
+    _app = app
+
+
+def job(function):
+    """Run `function` inside the app context, committing once, rolling back on failure."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if _app is None:
+            raise RuntimeError("scheduler jobs run only inside `lms scheduler`")
+        with _app.app_context():
+            try:
+                result = function(*args, **kwargs)
+                db.session.commit()
+                return result
+            except Exception:
+                db.session.rollback()
+                raise
+
+    return wrapper
+
+
+def record_heartbeat(state: str = "running", started_at=None) -> None:
+    """Write the scheduler's state and the time now into the heartbeat row."""
+    now = utcnow()
+    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
+    if beat is None:
+        beat = SchedulerHeartbeat(name=HEARTBEAT, started_at=started_at or now)
+        db.session.add(beat)
+    if started_at is not None:
+        beat.started_at = started_at
+    beat.state = state
+    beat.pid = os.getpid()
+    beat.hostname = socket.gethostname()
+    beat.beat_at = now
+
+
+@job
+def heartbeat() -> None:
+    """Show `/healthz` that the scheduler is alive."""
+    record_heartbeat()
