@@ -1,0 +1,176 @@
+"""Shared fixtures: `app`, `client`, `db`, `runner`, and factories for people and tokens.
+
+The suite runs on SQLite (a fresh file per run) or, when `LMS_TEST_DATABASE_URL` is set, on
+that PostgreSQL database, which it empties first. The schema is built once per run by the real
+Alembic migrations; after each test every table is emptied, so tests are isolated and may
+commit like real requests do.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from lms import create_app
+from lms.database import database_uri
+from lms.extensions import db as _db
+
+PASSWORD = "correct horse battery"
+
+
+def _test_database_url(tmp_dir: Path) -> str:
+    return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
+
+
+def _drop_everything(url: str) -> None:
+    engine = create_engine(database_uri(url, "/nonexistent"))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The test database, with the schema built by the migrations."""
+    url = _test_database_url(tmp_path_factory.mktemp("db"))
+    _drop_everything(url)
+    instance = tmp_path_factory.mktemp("schema-instance")
+    os.environ["LMS_INSTANCE_PATH"] = str(instance)
+    try:
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+        with app.app_context():
+            from lms.cli import upgrade_schema
+
+            upgrade_schema()
+            _db.engine.dispose()
+    finally:
+        del os.environ["LMS_INSTANCE_PATH"]
+    return url
+
+
+def _empty_tables(engine) -> None:
+    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    ordered = [t.name for t in reversed(_db.metadata.sorted_tables) if t.name in names]
+    others = sorted(names - set(ordered))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            tables = ", ".join(f'"{n}"' for n in ordered + others)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            for name in others + ordered:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+def make_test_config(database_url: str, **extra) -> dict:
+    """The settings every test app gets."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "PASSWORD_HASH_PROFILE": "cheapest",
+        "BASE_URL": "http://pathway.test",
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
+@pytest.fixture
+def app_config():
+    """Extra settings for this test's app (override in a test module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, monkeypatch, app_config):
+    """A Pathway app on the test database, with its own instance folder."""
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(make_test_config(database_url, **app_config))
+    with application.app_context():
+        yield application
+        _db.session.remove()
+        _empty_tables(_db.engine)
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy handle, inside the app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def catalogue(app, db):
+    """The default Diploma catalogue, loaded."""
+    from lms.catalogue import DEFAULT_CATALOGUE
+    from lms.catalogue.operations import load_file, qualification_by_slug
+
+    report = load_file(DEFAULT_CATALOGUE)
+    db.session.commit()
+    return qualification_by_slug(report.qualification)
+
+
+@pytest.fixture
+def make_user(db):
+    """`make_user("learner")` or `make_user("tutor", "admin", email=..., organisation=...)`."""
+    from lms.people.operations import create_user
+
+    counter = {"n": 0}
+
+    def make(*roles, email=None, name=None, password=PASSWORD, organisation=None):
+        counter["n"] += 1
+        roles = roles or ("learner",)
+        email = email or f"{roles[0]}{counter['n']}@pathway.test"
+        user = create_user(email, name or f"Test {roles[0].title()} {counter['n']}", roles,
+                           password=password,
+                           organisation_id=organisation.id if organisation else None)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def auth(db):
+    """`auth(user)` -> headers carrying a fresh personal API token of `user`."""
+    from lms.people.operations import create_token
+
+    def headers(user, **kwargs):
+        _, secret = create_token(user, "test", **kwargs)
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers
+
+
+@pytest.fixture
+def enrol(db, catalogue):
+    """`enrol(learner, tutor=None, cohort=None)` on an intake of the Diploma (made once)."""
+    from datetime import date
+
+    from lms.enrolment.models import Intake
+    from lms.enrolment.operations import enrol as do_enrol
+
+    intake = Intake(qualification=catalogue, name="Test intake", start_date=date(2026, 6, 2))
+    db.session.add(intake)
+    db.session.commit()
+
+    def make(learner, tutor=None, cohort=None):
+        enrolment = do_enrol(learner, intake, tutor=tutor, cohort=cohort)
+        db.session.commit()
+        return enrolment
+
+    make.intake = intake
+    return make
