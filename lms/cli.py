@@ -94,12 +94,14 @@ def demo_command():
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--no-scheduler", is_flag=True, help="Do not start the scheduler process.")
+@click.option("--demo", is_flag=True, help="Create the demo data first (if not there yet).")
 @with_appcontext
-def serve_command(host, port, workers, no_scheduler):
-    """Run the web server (gunicorn) and the one scheduler process until Ctrl-C or SIGTERM."""
+def serve_command(host, port, workers, no_scheduler, demo):
+    """Create or upgrade the database, then run the web server (gunicorn) and the one
+    scheduler process until Ctrl-C or SIGTERM."""
     from lms.serve import serve
 
-    click.echo("\n".join(initialise()))
+    click.echo("\n".join(initialise(demo=demo)))
     db.session.remove()
     db.engine.dispose()  # the children open their own connections
     sys.exit(serve(host, port, workers, scheduler=not no_scheduler))

@@ -1,16 +1,19 @@
 """Shared fixtures: `app`, `client`, `db`, `runner`, and factories for people and tokens.
 
 The suite runs on SQLite (a fresh file per run) or, when `LMS_TEST_DATABASE_URL` is set, on
-that PostgreSQL database, which it empties first. The schema is built once per run by the real
+PostgreSQL: each run creates its own database beside the one named (so runs never collide)
+and drops it at the end. The schema is built once per run by the real
 Alembic migrations; after each test every table is emptied, so tests are isolated and may
 commit like real requests do.
 """
 
 import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from lms import create_app
 from lms.database import database_uri
@@ -23,20 +26,34 @@ def _test_database_url(tmp_dir: Path) -> str:
     return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
 
 
-def _drop_everything(url: str) -> None:
-    engine = create_engine(database_uri(url, "/nonexistent"))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+@contextmanager
+def _own_database(url: str):
+    """For PostgreSQL, a new database for this run (dropped afterwards); SQLite as given."""
+    sa_url = make_url(database_uri(url, "/nonexistent"))
+    if sa_url.get_backend_name() != "postgresql":
+        yield url
+        return
+    name = f"{sa_url.database}_run_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(sa_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The test database, with the schema built by the migrations."""
-    url = _test_database_url(tmp_path_factory.mktemp("db"))
-    _drop_everything(url)
+    with _own_database(_test_database_url(tmp_path_factory.mktemp("db"))) as url:
+        _build_schema(url, tmp_path_factory)
+        yield url
+
+
+def _build_schema(url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("schema-instance")
     os.environ["LMS_INSTANCE_PATH"] = str(instance)
     try:
@@ -48,7 +65,6 @@ def database_url(tmp_path_factory):
             _db.engine.dispose()
     finally:
         del os.environ["LMS_INSTANCE_PATH"]
-    return url
 
 
 def _empty_tables(engine) -> None:
