@@ -76,6 +76,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     api.init_app(app)
 
+    from xapi import XAPI
+
+    app.config.setdefault("XAPI_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    XAPI().init_app(app)  # its own engine on the same database (see xapi.engine)
+    csrf.exempt(app.blueprints["xapi"])  # LRS clients authenticate with HTTP Basic, not cookies
+
 
 def _register_features(app: Flask) -> None:
     """Models, blueprints, CLI commands and error handlers of every feature."""

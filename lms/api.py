@@ -34,6 +34,14 @@ class PathwayApi(Api):
         )
         self.spec.options["security"] = [{"bearerToken": []}, {"session": []}]
 
+    def register_blueprint(self, blp, **options):
+        """Register an API blueprint, leaving CSRF to `lms.access`: bearer-token calls need
+        none, and browser-session calls to unsafe methods are checked there."""
+        from lms.extensions import csrf
+
+        csrf.exempt(blp)
+        super().register_blueprint(blp, **options)
+
 
 class PageArgs(ma.Schema):
     """Query arguments of every list endpoint."""

@@ -1,9 +1,6 @@
 """Database URLs, and engine settings that keep the embedded SQLite database safe for several
 processes (web workers, the scheduler, CLI commands) at once."""
 
-import sqlite3
-
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
@@ -22,17 +19,8 @@ def database_uri(url: str | None, instance_path: str) -> str:
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
-    """Turn on WAL, foreign keys and a busy timeout on each new SQLite connection of `engine`."""
-    if engine.dialect.name != "sqlite":
-        return
+    """SQLite: WAL, foreign keys and a busy timeout (the LRS's helper, without its explicit
+    BEGIN: the LRS keeps an engine of its own for that)."""
+    from xapi.engine import prepare_engine
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        if not isinstance(dbapi_connection, sqlite3.Connection):
-            return
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+    prepare_engine(engine, busy_timeout_ms, explicit_begin=False)

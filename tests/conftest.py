@@ -109,6 +109,7 @@ def app(database_url, tmp_path, monkeypatch, app_config):
         _db.session.remove()
         _empty_tables(_db.engine)
         _db.engine.dispose()
+        application.extensions["xapi"].engine.dispose()
 
 
 @pytest.fixture

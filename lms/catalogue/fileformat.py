@@ -33,8 +33,18 @@ SLUG = ma.validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
                           error="must be lower-case letters, digits and single hyphens")
 
 
+def _storable_hours(value: Decimal) -> None:
+    # The database keeps hours as NUMERIC(7, 2): anything finer or larger would be rounded
+    # (or refused) there, so the stored hours would no longer add up or match the file.
+    if value >= 100000:
+        raise ma.ValidationError("must be less than 100000")
+    if value != round(value, 2):
+        raise ma.ValidationError("must have at most 2 decimal places")
+
+
 def _hours(**kw):
-    return ma.fields.Decimal(required=True, validate=ma.validate.Range(min=0), **kw)
+    return ma.fields.Decimal(required=True,
+                             validate=[ma.validate.Range(min=0), _storable_hours], **kw)
 
 
 class CriterionEntry(ma.Schema):

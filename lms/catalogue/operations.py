@@ -82,6 +82,12 @@ def _apply(entry: dict, source: str) -> LoadReport:
                                        "but not in the file; units cannot be removed by a load")])
 
     units = _by_slug(Unit, [u["slug"] for u in entry["units"]])
+    # Renumbered units (two swapped, say) first step aside, so no flush on the way clashes
+    # with the unique (qualification, number).
+    for unit_entry in entry["units"]:
+        unit = units.get(unit_entry["slug"])
+        if unit is not None and unit.number != unit_entry["number"]:
+            unit.number = -unit.id
     activities = _by_slug(Activity, [a["slug"] for u in entry["units"] for a in u["activities"]])
     kept_activity_ids = set()
     for unit_entry in entry["units"]:

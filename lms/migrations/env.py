@@ -18,8 +18,10 @@ FOREIGN_TABLES = {"apscheduler_jobs"}
 
 
 def target_metadata():
-    """Every table Pathway owns."""
-    return current_app.extensions["migrate"].db.metadata
+    """Every table Pathway owns: the core's and the LRS's."""
+    from xapi.models import metadata as lrs_metadata
+
+    return [current_app.extensions["migrate"].db.metadata, lrs_metadata]
 
 
 def include_object(obj, name, type_, reflected, compare_to):

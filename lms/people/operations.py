@@ -99,7 +99,8 @@ def _digest(token: str) -> str:
 
 def create_token(user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """A new personal API token for `user`; returns the row and the token (shown once)."""
-    days = days or current_app.config["API_TOKEN_DEFAULT_DAYS"]
+    if days is None:  # not `or`: 0 days is out of range, not "the default"
+        days = current_app.config["API_TOKEN_DEFAULT_DAYS"]
     max_days = current_app.config["API_TOKEN_MAX_DAYS"]
     if not 1 <= days <= max_days:
         raise InvalidInput.field("days", f"must be between 1 and {max_days}")

@@ -1,0 +1,109 @@
+"""The xAPI resources under the LRS's base path (`/xapi/` in Pathway):
+
+statements, statements/more/<token>, activities, activities/state, activities/profile,
+agents, agents/profile, about. Each view turns the HTTP request into an `XRequest`, checks
+the credentials' scopes, and answers JSON with the `X-Experience-API-Version` header.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from flask import Blueprint, Response, current_app, request
+
+from xapi import resources
+from xapi.errors import MethodNotAllowed, XAPIError
+from xapi.protocol import LATEST_1, VERSION_HEADER, build_request
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("xapi", __name__)
+
+ALL_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+CORS_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Experience-API-Version, "
+                                    "If-Match, If-None-Match, Accept-Language",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Experience-API-Version, "
+                                     "X-Experience-API-Consistent-Through",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def http_date(value: datetime) -> str:
+    return format_datetime(value.astimezone(UTC), usegmt=True)
+
+
+def _respond(handler, version_required=True):
+    if request.method == "OPTIONS":
+        return Response(status=200)
+    xreq = None
+    try:
+        xreq = build_request(version_required=version_required)
+        response = handler(xreq)
+    except XAPIError as error:
+        body = json.dumps({"error": {"status": error.status, "message": error.message}})
+        response = Response(body, status=error.status, mimetype="application/json",
+                            headers=error.headers)
+    response.headers[VERSION_HEADER] = xreq.version if xreq else LATEST_1
+    return response
+
+
+@bp.after_request
+def _cors(response):
+    origin = request.headers.get("Origin")
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+def _route(rule, handler, endpoint, version_required=True):
+    def view(**kwargs):
+        return _respond(lambda xreq: handler(xreq, **kwargs), version_required)
+
+    view.__name__ = endpoint
+    view.__doc__ = handler.__doc__
+    view.access = ("xapi credentials",)  # HTTP Basic LRS clients and scopes (xapi.auth)
+    bp.add_url_rule(rule, endpoint, view, methods=ALL_METHODS)
+
+
+def _by_method(**handlers):
+    def dispatch(xreq, **kwargs):
+        handler = handlers.get(xreq.method)
+        if handler is None:
+            raise MethodNotAllowed(f"{xreq.method} is not allowed here; use "
+                                   f"{', '.join(sorted(handlers))}.")
+        return handler(xreq, **kwargs)
+
+    return dispatch
+
+
+_route("/statements", _by_method(GET=resources.get_statements, HEAD=resources.get_statements,
+                                 PUT=resources.put_statement, POST=resources.post_statements),
+       "statements")
+_route("/statements/more/<token>", _by_method(GET=resources.more_statements,
+                                              HEAD=resources.more_statements), "more")
+_route("/activities/state", _by_method(
+    GET=resources.get_state, HEAD=resources.get_state, PUT=resources.put_state,
+    POST=resources.post_state, DELETE=resources.delete_state), "state")
+_route("/activities/profile", _by_method(
+    GET=resources.get_activity_profile, HEAD=resources.get_activity_profile,
+    PUT=resources.put_activity_profile, POST=resources.post_activity_profile,
+    DELETE=resources.delete_activity_profile), "activity_profile")
+_route("/agents/profile", _by_method(
+    GET=resources.get_agent_profile, HEAD=resources.get_agent_profile,
+    PUT=resources.put_agent_profile, POST=resources.post_agent_profile,
+    DELETE=resources.delete_agent_profile), "agent_profile")
+_route("/activities", _by_method(GET=resources.get_activity, HEAD=resources.get_activity),
+       "activities")
+_route("/agents", _by_method(GET=resources.get_person, HEAD=resources.get_person), "agents")
+_route("/about", _by_method(GET=resources.about, HEAD=resources.about), "about",
+       version_required=False)
+
+
+def lrs():
+    """The LRS state of the current app (engine and settings)."""
+    return current_app.extensions["xapi"]

@@ -1,0 +1,31 @@
+"""The LRS's service layer for code running beside it (no HTTP): record statements and read
+them back with the same rules as the statements resource."""
+
+from flask import current_app
+
+from xapi.engine import immediate
+from xapi.errors import BadRequest
+from xapi.signals import statement_stored
+from xapi.statements import store_statements
+from xapi.validation import StatementError, validate_statements
+
+
+def record(statements, authority: dict, version: str = "1.0.3",
+           authority_key: str | None = "pathway") -> list[str]:
+    """Validate and store statements (one transaction), then send `statement_stored`.
+
+    `authority` is the Agent recorded as the statements' authority. Raises BadRequest (with
+    the JSON path at fault) for an invalid statement; nothing is stored then.
+    """
+    try:
+        batch = validate_statements(statements, version)
+    except StatementError as exc:
+        raise BadRequest(str(exc)) from exc
+    engine = current_app.extensions["xapi"].engine
+    with immediate(engine) as connection, connection.begin():
+        ids, fresh, voided = store_statements(connection, batch, authority, version,
+                                              authority_key=authority_key)
+    if fresh:
+        statement_stored.send(current_app._get_current_object(), statements=fresh,
+                              voided_ids=voided)
+    return ids
