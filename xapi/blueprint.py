@@ -8,13 +8,14 @@ the credentials' scopes, and answers JSON with the `X-Experience-API-Version` he
 import json
 import logging
 from datetime import UTC, datetime
-from email.utils import format_datetime
 
 from flask import Blueprint, Response, current_app, request
 
 from xapi import resources
 from xapi.errors import MethodNotAllowed, XAPIError
 from xapi.protocol import LATEST_1, VERSION_HEADER, build_request
+from xapi.resources import CONSISTENT_THROUGH
+from xapi.statements import format_time
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,12 @@ CORS_HEADERS = {
 }
 
 
-def http_date(value: datetime) -> str:
-    return format_datetime(value.astimezone(UTC), usegmt=True)
+def _error(status: int, message: str, headers=None) -> Response:
+    body = json.dumps({"error": {"status": status, "message": message}})
+    return Response(body, status=status, mimetype="application/json", headers=headers or {})
 
 
-def _respond(handler, version_required=True):
+def _respond(handler, version_required=True, consistent_through=False):
     if request.method == "OPTIONS":
         return Response(status=200)
     xreq = None
@@ -43,10 +45,13 @@ def _respond(handler, version_required=True):
         xreq = build_request(version_required=version_required)
         response = handler(xreq)
     except XAPIError as error:
-        body = json.dumps({"error": {"status": error.status, "message": error.message}})
-        response = Response(body, status=error.status, mimetype="application/json",
-                            headers=error.headers)
+        response = _error(error.status, error.message, error.headers)
+    except Exception:  # a bug of ours: answer like the LRS, and log it
+        log.exception("xAPI request failed: %s %s", request.method, request.full_path)
+        response = _error(500, "The LRS failed to handle this request; it has been logged.")
     response.headers[VERSION_HEADER] = xreq.version if xreq else LATEST_1
+    if consistent_through and CONSISTENT_THROUGH not in response.headers:
+        response.headers[CONSISTENT_THROUGH] = format_time(datetime.now(UTC))
     return response
 
 
@@ -61,8 +66,11 @@ def _cors(response):
 
 
 def _route(rule, handler, endpoint, version_required=True):
+    statements_resource = endpoint in ("statements", "more")
+
     def view(**kwargs):
-        return _respond(lambda xreq: handler(xreq, **kwargs), version_required)
+        return _respond(lambda xreq: handler(xreq, **kwargs), version_required,
+                        consistent_through=statements_resource)
 
     view.__name__ = endpoint
     view.__doc__ = handler.__doc__

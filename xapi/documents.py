@@ -36,6 +36,12 @@ def get_document(connection, kind, document_id, **scope):
     return row
 
 
+def document_exists(connection, kind, document_id, **scope) -> bool:
+    """Whether the document is stored."""
+    return connection.execute(select(documents.c.id).where(
+        *_where(kind, **scope), documents.c.document_id == document_id)).first() is not None
+
+
 def list_ids(connection, kind, since=None, **scope) -> tuple[list[str], datetime | None]:
     """Ids of the documents in a scope (changed after `since`), and the latest change."""
     statement = select(documents.c.document_id, documents.c.updated).where(*_where(kind, **scope))

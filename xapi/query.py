@@ -149,7 +149,7 @@ def _ids_agent(agent: dict) -> dict:
 
 
 def _ids_activity(activity: dict) -> dict:
-    return {"objectType": "Activity", "id": activity["id"]}
+    return {"id": activity["id"]}
 
 
 def _ids_context(context: dict) -> dict:
@@ -236,7 +236,7 @@ def canonical_format(statements_: list[dict], connection, accepted: list[str]) -
         collect(stmt)
     canon = dict(connection.execute(
         select(activities.c.activity_id, activities.c.definition)
-        .where(activities.c.activity_id.in_(list(ids))))) if ids else {}
+        .where(activities.c.activity_id.in_(list(ids)))).all()) if ids else {}
 
     def activity(value):
         definition = canon.get(value["id"], value.get("definition"))

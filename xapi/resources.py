@@ -98,9 +98,7 @@ def _check_and_store(xreq: XRequest, body, parts) -> tuple[list[str], list[dict]
     try:
         by_hash = att.check_attachments(batch, parts)
         for statement in batch:
-            for attachment in statement.get("attachments") or []:
-                if attachment.get("usageType") == att.SIGNATURE_USAGE:
-                    att.verify_signature(statement, by_hash[attachment["sha2"]])
+            att.verify_signatures(statement, by_hash)
     except att.AttachmentError as exc:
         raise BadRequest(str(exc)) from exc
     check_launch_limits(client, batch, inverse_functional_identifier)
@@ -325,11 +323,16 @@ def _ids_response(ids, latest) -> Response:
 
 
 def _write(xreq, kind, id_name, scope, merge, require_header):
-    if not xreq.body and not merge and xreq.method == "PUT":
-        pass  # an empty document is still a document
     content_type = xreq.headers.get("Content-Type", "")
     if merge and docs.is_json(content_type):
         xreq.json_body("The document")
+    if (require_header and xreq.method == "PUT" and xreq.headers.get("If-Match") is None
+            and xreq.headers.get("If-None-Match") is None):
+        with _lrs().engine.connect() as connection:
+            exists = docs.document_exists(connection, kind, xreq.params[id_name], **scope)
+        if not exists:
+            raise BadRequest("A PUT to a profile must carry If-Match (the current ETag) or "
+                             "If-None-Match: * (to create it).")
     with immediate(_lrs().engine) as connection, connection.begin():
         etag = docs.write_document(
             connection, kind, xreq.params[id_name], xreq.body, content_type, merge=merge,

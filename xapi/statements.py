@@ -127,7 +127,7 @@ def _sort_members(value):
     return value
 
 
-def comparable(statement: dict) -> dict:
+def comparable(statement: dict, with_timestamp: bool = True) -> dict:
     """The statement without what immutability allows to differ: id case, authority, stored,
     version, attachments, verb displays, activity definitions, timestamp serialisation and
     the order of group members."""
@@ -135,12 +135,14 @@ def comparable(statement: dict) -> dict:
 
     body = {k: v for k, v in statement.items()
             if k not in ("id", "authority", "stored", "version", "attachments", "timestamp")}
-    if "timestamp" in statement:
+    if "timestamp" in statement and with_timestamp:
         try:
             body["timestamp"] = parse_timestamp(statement["timestamp"], "1.0.3").isoformat()
         except ValueError:
             body["timestamp"] = statement["timestamp"]
-    return _sort_members(_strip_definitions(body))
+    body = _sort_members(_strip_definitions(body))  # new dicts: safe to normalise in place
+    _context_activities_as_lists(body)
+    return body
 
 
 # ---- canonical activity definitions ---------------------------------------------------------
@@ -231,7 +233,8 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
     fresh = []
     for statement, sid in zip(batch, ids, strict=True):
         if sid in known:
-            if comparable(json.loads(known[sid])) != comparable(statement):
+            stamped = "timestamp" in statement  # else the LRS assigned the stored one
+            if comparable(json.loads(known[sid]), stamped) != comparable(statement, stamped):
                 raise Conflict(f"Statement {sid} is already stored with different content.")
         else:
             fresh.append(statement)
@@ -267,6 +270,7 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
     default_version = "2.0.0" if version.startswith("2") else "1.0.0"
     rows, entries_per_statement, definitions = [], [], []
     for statement in fresh:
+        _context_activities_as_lists(statement)
         statement["stored"] = stored_text
         statement.setdefault("timestamp", stored_text)
         statement["authority"] = authority
@@ -304,6 +308,16 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
 
 
 MAX_REF_DEPTH = 10
+
+
+def _context_activities_as_lists(statement: dict) -> None:
+    """Context activities are returned as arrays, even when one was sent as an object."""
+    for stmt in (statement, statement.get("object") or {}):
+        groups = (stmt.get("context") or {}).get("contextActivities")
+        if isinstance(groups, dict):
+            for key, value in groups.items():
+                if isinstance(value, dict):
+                    groups[key] = [value]
 
 
 def _inherited_entries(connection, targets: dict[str, dict]) -> dict[str, dict]:
