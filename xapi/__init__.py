@@ -6,7 +6,8 @@ It imports nothing from `lms` or `activities`, and can serve any Flask app:
     lrs.init_app(app, engine=my_engine)   # or engine=None: XAPI_DATABASE_URL / SQLALCHEMY_...
 
 Settings (app.config): XAPI_URL_PREFIX ("/xapi"), XAPI_DATABASE_URL (when no engine is given),
-XAPI_STATEMENTS_PAGE_MAX (200), BASE_URL (home page of client authorities).
+XAPI_STATEMENTS_PAGE_MAX (200), XAPI_DEFAULT_VERSION ("2.0.0": the version a request
+without a version header is answered in; "1.0.3" for 1.0.x-only clients), BASE_URL (home page of client authorities).
 After each committed write, `xapi.signals.statement_stored` is sent.
 """
 
@@ -38,6 +39,7 @@ class XAPI:
 
         app.config.setdefault("XAPI_URL_PREFIX", "/xapi")
         app.config.setdefault("XAPI_STATEMENTS_PAGE_MAX", 200)
+        app.config.setdefault("XAPI_DEFAULT_VERSION", "2.0.0")
         if engine is None:
             url = app.config.get("XAPI_DATABASE_URL") or app.config["SQLALCHEMY_DATABASE_URI"]
             engine = create_engine(url)

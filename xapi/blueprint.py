@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 
 from xapi import resources
 from xapi.errors import MethodNotAllowed, XAPIError
-from xapi.protocol import LATEST_1, VERSION_HEADER, build_request
+from xapi.protocol import VERSION_HEADER, build_request, default_version
 from xapi.resources import CONSISTENT_THROUGH
 from xapi.statements import format_time
 
@@ -40,16 +40,17 @@ def _error(status: int, message: str, headers=None) -> Response:
 def _respond(handler, version_required=True, consistent_through=False):
     if request.method == "OPTIONS":
         return Response(status=200)
-    xreq = None
+    xreq, version = None, None
     try:
         xreq = build_request(version_required=version_required)
         response = handler(xreq)
     except XAPIError as error:
         response = _error(error.status, error.message, error.headers)
+        version = error.version
     except Exception:  # a bug of ours: answer like the LRS, and log it
         log.exception("xAPI request failed: %s %s", request.method, request.full_path)
         response = _error(500, "The LRS failed to handle this request; it has been logged.")
-    response.headers[VERSION_HEADER] = xreq.version if xreq else LATEST_1
+    response.headers[VERSION_HEADER] = xreq.version if xreq else (version or default_version())
     if consistent_through and CONSISTENT_THROUGH not in response.headers:
         response.headers[CONSISTENT_THROUGH] = format_time(datetime.now(UTC))
     return response

@@ -12,7 +12,6 @@ import weakref
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-
 _prepared: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 

@@ -7,9 +7,11 @@ class XAPIError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, status: int | None = None, headers=None):
+    def __init__(self, message: str, status: int | None = None, headers=None,
+                 version: str | None = None):
         super().__init__(message)
         self.message = message
+        self.version = version  # the version to answer in, when the request had none
         if status is not None:
             self.status = status
         self.headers = headers or {}

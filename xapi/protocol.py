@@ -50,19 +50,27 @@ class XRequest:
             raise BadRequest(f"{what} is not valid JSON: {exc}") from exc
 
 
+def default_version() -> str:
+    """The version a request without a version header is answered in (XAPI_DEFAULT_VERSION)."""
+    from flask import current_app
+
+    return current_app.config.get("XAPI_DEFAULT_VERSION", LATEST_2)
+
+
 def negotiate_version(value: str | None, required: bool = True) -> str:
     """The version this request is answered in: 1.0.x requests get 1.0.3, 2.0 gets 2.0.0."""
     if value is None or not value.strip():
         if required:
-            raise BadRequest(f"The {VERSION_HEADER} header is required (1.0.3 or 2.0.0).")
-        return LATEST_1
+            raise BadRequest(f"The {VERSION_HEADER} header is required (1.0.3 or 2.0.0).",
+                             version=default_version())
+        return default_version()
     value = value.strip()
     if value in ("1.0", "1.0.0") or (value.startswith("1.0.") and value[4:].isdigit()):
         return LATEST_1
     if value in ("2.0", "2.0.0"):
         return LATEST_2
     raise BadRequest(f"{VERSION_HEADER} {value!r} is not supported; this LRS speaks "
-                     f"1.0.x (answered as {LATEST_1}) and {LATEST_2}.")
+                     f"1.0.x (answered as {LATEST_1}) and {LATEST_2}.", version=default_version())
 
 
 def build_request(version_required: bool = True) -> XRequest:

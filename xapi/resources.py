@@ -116,9 +116,7 @@ def _check_and_store(xreq: XRequest, body, parts) -> tuple[list[str], list[dict]
 def post_statements(xreq: XRequest) -> Response:
     """Store one statement or a list (all or nothing); answers the ids."""
     _client(xreq, "statements/write")
-    if xreq.alternate:
-        check_params(xreq, set())
-    elif xreq.params:
+    if xreq.alternate or xreq.params:
         check_params(xreq, set())
     body, parts = _statement_body(xreq)
     ids, _ = _check_and_store(xreq, body, parts)
@@ -326,7 +324,8 @@ def _write(xreq, kind, id_name, scope, merge, require_header):
     content_type = xreq.headers.get("Content-Type", "")
     if merge and docs.is_json(content_type):
         xreq.json_body("The document")
-    if (require_header and xreq.method == "PUT" and xreq.headers.get("If-Match") is None
+    if (require_header and kind != "state" and xreq.method == "PUT"
+            and xreq.headers.get("If-Match") is None
             and xreq.headers.get("If-None-Match") is None):
         with _lrs().engine.connect() as connection:
             exists = docs.document_exists(connection, kind, xreq.params[id_name], **scope)
@@ -377,7 +376,8 @@ def put_state(xreq):
     _client(xreq, "state/write")
     scope = _state_scope(xreq, "PUT")
     _require(xreq, "stateId")
-    return _write(xreq, "state", "stateId", scope, merge=False, require_header=False)
+    # xAPI 2.0 brings the state resource under the same concurrency rule as profiles.
+    return _write(xreq, "state", "stateId", scope, merge=False, require_header=xreq.is_v2)
 
 
 def post_state(xreq):

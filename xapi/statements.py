@@ -176,9 +176,7 @@ def merge_definition(old: dict, new: dict) -> dict:
     everything else takes the newest value."""
     merged = dict(old)
     for key, value in new.items():
-        if key in LANGUAGE_MAPS and isinstance(old.get(key), dict) and isinstance(value, dict):
-            merged[key] = {**old[key], **value}
-        elif key == "extensions" and isinstance(old.get(key), dict) and isinstance(value, dict):
+        if key in LANGUAGE_MAPS and isinstance(old.get(key), dict) and isinstance(value, dict) or key == "extensions" and isinstance(old.get(key), dict) and isinstance(value, dict):
             merged[key] = {**old[key], **value}
         else:
             merged[key] = value
