@@ -5,9 +5,12 @@ It imports nothing from `lms` or `activities`, and can serve any Flask app:
     lrs = XAPI()
     lrs.init_app(app, engine=my_engine)   # or engine=None: XAPI_DATABASE_URL / SQLALCHEMY_...
 
-Settings (app.config): XAPI_URL_PREFIX ("/xapi"), XAPI_DATABASE_URL (when no engine is given),
-XAPI_STATEMENTS_PAGE_MAX (200), XAPI_DEFAULT_VERSION ("2.0.0": the version a request
-without a version header is answered in; "1.0.3" for 1.0.x-only clients), BASE_URL (home page of client authorities).
+Settings (app.config):
+- XAPI_URL_PREFIX ("/xapi"); XAPI_DATABASE_URL (when no engine is given);
+- XAPI_STATEMENTS_PAGE_MAX (200): the most statements one page holds;
+- XAPI_DEFAULT_VERSION ("2.0.0"): the version a request without a version header is
+  answered in ("1.0.3" for deployments whose clients all speak 1.0.x);
+- BASE_URL: the home page of client authorities' accounts.
 After each committed write, `xapi.signals.statement_stored` is sent.
 """
 

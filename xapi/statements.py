@@ -168,15 +168,15 @@ def _definitions(statement: dict) -> list[tuple[str, dict]]:
     return found
 
 
-LANGUAGE_MAPS = ("name", "description")
+MERGED_MAPS = ("name", "description", "extensions")
 
 
 def merge_definition(old: dict, new: dict) -> dict:
-    """The canonical definition after `new` is seen: language maps merge per language,
-    everything else takes the newest value."""
+    """The canonical definition after `new` is seen: language maps merge per language and
+    extensions per key; everything else takes the newest value."""
     merged = dict(old)
     for key, value in new.items():
-        if key in LANGUAGE_MAPS and isinstance(old.get(key), dict) and isinstance(value, dict) or key == "extensions" and isinstance(old.get(key), dict) and isinstance(value, dict):
+        if key in MERGED_MAPS and isinstance(old.get(key), dict) and isinstance(value, dict):
             merged[key] = {**old[key], **value}
         else:
             merged[key] = value
