@@ -10,7 +10,14 @@ import marshmallow as ma
 from flask import current_app, request, url_for
 from flask_smorest import Api
 
-from lms.errors import InvalidInput
+from lms.errors import InvalidInput, PathwayError
+
+
+class UnsupportedMediaType(PathwayError):
+    """The request body is not in a format the API takes (415)."""
+
+    status = 415
+    title = "Unsupported Media Type"
 
 
 class PathwayApi(Api):
@@ -22,6 +29,7 @@ class PathwayApi(Api):
 
     def init_app(self, app, *, spec_kwargs=None):
         super().init_app(app, spec_kwargs=spec_kwargs)
+        self.init_app_json_only(app)
         self.spec.components.security_scheme(
             "bearerToken",
             {"type": "http", "scheme": "bearer",
@@ -33,6 +41,17 @@ class PathwayApi(Api):
                                        "the `X-CSRFToken` header)."},
         )
         self.spec.options["security"] = [{"bearerToken": []}, {"session": []}]
+
+    def init_app_json_only(self, app):
+        """Refuse request bodies that are not JSON under /api/ (415), before any view."""
+
+        @app.before_request
+        def _json_bodies_only():
+            if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
+                    and request.content_length and not request.is_json):
+                raise UnsupportedMediaType(
+                    f"Send the request body as application/json, not "
+                    f"{request.mimetype or 'without a content type'}.")
 
     def register_blueprint(self, blp, **options):
         """Register an API blueprint, leaving CSRF to `lms.access`: bearer-token calls need

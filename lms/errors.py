@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+TITLES = {422: "Unprocessable Content", 413: "Content Too Large"}  # RFC 9110's names
 
 
 class PathwayError(Exception):
@@ -133,7 +134,7 @@ def handle_http_exception(error: HTTPException):
     if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     answer = _problem if _wants_json() else _page
-    return answer(status, error.name, detail, errors, headers)
+    return answer(status, TITLES.get(status, error.name), detail, errors, headers)
 
 
 def handle_unexpected(error: Exception):

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from lms import create_app
@@ -118,9 +119,24 @@ def db(app):
     return _db
 
 
+class OwnContextClient(FlaskClient):
+    """Runs each request in its own app context and database session, as a real server does.
+    (The `app` fixture keeps one context pushed, which Flask 3.1 would reuse for every
+    request, so `g`, and the user Flask-Login caches there, would carry over from one request
+    to the next.) Afterwards the test's own session ends its transaction, so it sees what the
+    request stored and does not write from a stale snapshot."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client whose requests each run in their own app context."""
+    return OwnContextClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

@@ -120,8 +120,10 @@ def user_for_token(secret: str) -> tuple[User | None, str | None]:
     if token is None:
         return None, "The API token is not valid."
     state = token.state()
-    if state != "active":
-        return None, f"The API token has been {state}."
+    if state == "revoked":
+        return None, "The API token has been revoked."
+    if state == "expired":
+        return None, "The API token has expired."
     if not token.user.active:
         return None, "The account this API token belongs to is disabled."
     now = utcnow()
