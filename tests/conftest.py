@@ -207,3 +207,28 @@ def enrol(db, catalogue):
 
     make.intake = intake
     return make
+
+
+@pytest.fixture
+def lrs_credentials(app):
+    """`lrs_credentials("statements/read", ...)` -> (key, secret) of a new LRS client."""
+    from xapi.auth import create_client
+
+    def make(*scopes, name="test client", **kwargs):
+        with app.extensions["xapi"].engine.begin() as connection:
+            return create_client(connection, name, scopes or ("all",), app.config["BASE_URL"],
+                                 **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def lrs_headers(lrs_credentials):
+    """`lrs_headers("all", version="1.0.3")` -> request headers for a new LRS client."""
+    from xapi.auth import basic_header
+
+    def make(*scopes, version="1.0.3", **kwargs):
+        key, secret = lrs_credentials(*scopes, **kwargs)
+        return {"Authorization": basic_header(key, secret), "X-Experience-API-Version": version}
+
+    return make

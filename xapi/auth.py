@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from xapi.errors import BadRequest, Forbidden, Unauthorized
+from xapi.errors import Forbidden, Unauthorized
 from xapi.models import clients
 
 SCOPES = ("statements/write", "statements/read", "statements/read/mine", "state", "define",
@@ -159,12 +159,6 @@ def check_launch_limits(client: Client, statements: list[dict], ifi) -> None:
                             f"only record statements in registration {client.registration}.")
 
 
-def parse_basic_for_tests(key: str, secret: str) -> str:
-    """The Authorization header value for a key and secret."""
+def basic_header(key: str, secret: str) -> str:
+    """The `Authorization` header value for a client key and secret."""
     return "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
-
-
-def not_blank(value: str, name: str) -> str:
-    if not value.strip():
-        raise BadRequest(f"{name} must not be empty.")
-    return value
