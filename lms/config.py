@@ -39,5 +39,11 @@ class Defaults:
 
     # The single scheduler process writes a heartbeat this often (seconds).
     SCHEDULER_HEARTBEAT_SECONDS = 30
+    # Network calls made by scheduled jobs give up after this many seconds.
+    SCHEDULER_NETWORK_TIMEOUT = 30
+
+    # The xAPI LRS (xapi/): statements per page, forwarding to upstream LRSs.
+    XAPI_STATEMENTS_PAGE_MAX = 200
+    XAPI_FORWARD_SECONDS = 15
 
     TIMEZONE = "Europe/London"

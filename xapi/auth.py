@@ -84,7 +84,8 @@ def create_client(connection, name: str, scopes, base_url: str, authority: dict 
                               "account": {"homePage": base_url, "name": key}}
     connection.execute(insert(clients).values(
         key=key, secret_hash=_digest(secret), name=name, scopes=check_scopes(scopes),
-        authority=authority, actor=actor, registration=registration, created_at=now,
+        authority=authority, actor=actor, created_at=now,
+        registration=registration.lower() if registration else None,  # compared lower-case
         expires_at=now + lifetime if lifetime else None))
     return key, secret
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, request
 
 from xapi import resources
-from xapi.errors import MethodNotAllowed, XAPIError
+from xapi.errors import MethodNotAllowed, NotFound, XAPIError
 from xapi.protocol import VERSION_HEADER, build_request, default_version
 from xapi.resources import CONSISTENT_THROUGH
 from xapi.statements import format_time
@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("xapi", __name__)
 
-ALL_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+# PATCH is routed too, so that it gets the LRS's own 405 (JSON, with the version header).
+ALL_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"]
 CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE, OPTIONS",
     "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Experience-API-Version, "
@@ -109,6 +110,12 @@ _route("/agents/profile", _by_method(
 _route("/activities", _by_method(GET=resources.get_activity, HEAD=resources.get_activity),
        "activities")
 _route("/agents", _by_method(GET=resources.get_person, HEAD=resources.get_person), "agents")
+def _unknown(xreq, rest):
+    raise NotFound(f"There is no xAPI resource {rest!r}; see the about resource for what this "
+                   "LRS offers.")
+
+
+_route("/<path:rest>", _unknown, "unknown", version_required=False)
 _route("/about", _by_method(GET=resources.about, HEAD=resources.about), "about",
        version_required=False)
 

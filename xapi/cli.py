@@ -1,7 +1,6 @@
 """`lms xapi ...` (or `flask xapi ...`): LRS clients and bulk operations."""
 
 import json
-from datetime import timedelta
 
 import click
 from flask import current_app
@@ -63,4 +62,125 @@ def clients_revoke(key):
     click.echo(f"revoked {key}")
 
 
-__all__ = ["clients_group", "timedelta", "xapi_group"]
+@xapi_group.group("forwarding")
+def forwarding_group():
+    """Forward stored statements to upstream LRSs."""
+
+
+@forwarding_group.command("add")
+@click.option("--name", required=True)
+@click.option("--endpoint", required=True, help="The upstream's xAPI base URL.")
+@click.option("--username", default="", help="Its Basic key.")
+@click.option("--password", default="", help="Its Basic secret.")
+@click.option("--verb", "verbs", multiple=True, help="Forward only these verbs (repeatable).")
+@click.option("--activity-prefix", help="Forward only activities whose id starts with this.")
+@with_appcontext
+def forwarding_add(name, endpoint, username, password, verbs, activity_prefix):
+    """Forward statements stored from now on to an upstream LRS."""
+    from xapi.forwarding import add_target
+
+    try:
+        with _engine().begin() as connection:
+            add_target(connection, name, endpoint, username, password, verbs, activity_prefix)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"forwarding to {name} ({endpoint})")
+
+
+@forwarding_group.command("remove")
+@click.argument("name")
+@with_appcontext
+def forwarding_remove(name):
+    """Stop forwarding to NAME."""
+    from xapi.forwarding import remove_target
+
+    with _engine().begin() as connection:
+        if not remove_target(connection, name):
+            raise click.ClickException(f"no forwarding target {name}")
+    click.echo(f"stopped forwarding to {name}")
+
+
+@forwarding_group.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def forwarding_status(as_json):
+    """How far each target has got: pending, sent, oldest pending, last error."""
+    from xapi.forwarding import status
+
+    report = status(_engine())
+    if as_json:
+        click.echo(json.dumps(report, default=str))
+        return
+    if not report:
+        click.echo("no forwarding targets")
+    for target in report:
+        state = "active" if target["active"] else "removed"
+        age = target["oldest_pending_seconds"]
+        click.echo(f"{target['name']} ({state}) {target['endpoint']}: {target['pending']} "
+                   f"pending{f', oldest {age} s' if age is not None else ''}, "
+                   f"{target['sent']} sent"
+                   f"{'; last error: ' + target['last_error'] if target['last_error'] else ''}")
+
+
+@forwarding_group.command("drain")
+@with_appcontext
+def forwarding_drain():
+    """Send what is due now (the scheduler does this every few seconds)."""
+    from xapi.forwarding import drain
+
+    for name, count in drain(_engine()).items():
+        click.echo(f"{name}: sent {count}")
+
+
+@xapi_group.command("import")
+@click.argument("source", type=click.File("rb"))
+@click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 10_000),
+              help="Statements per transaction.")
+@click.option("--version", "version", default="1.0.3", show_default=True,
+              type=click.Choice(["1.0.3", "2.0.0"]), help="xAPI rules to validate against.")
+@with_appcontext
+def import_command(source, batch, version):
+    """Store the statements of SOURCE (JSON lines, or one JSON array; '-' for stdin).
+
+    Each batch is validated and stored in one transaction, exactly as POST would; a bad
+    statement stops the import at that line, with every earlier batch kept."""
+    import time
+
+    from xapi.service import IMPORT_AUTHORITY, store_batch
+
+    started, total, pending, line_number = time.monotonic(), 0, [], 0
+    for line_number, statement in _read_statements(source):
+        pending.append(statement)
+        if len(pending) >= batch:
+            total += _import(store_batch, pending, version, line_number, IMPORT_AUTHORITY)
+            pending = []
+    if pending:
+        total += _import(store_batch, pending, version, line_number, IMPORT_AUTHORITY)
+    seconds = time.monotonic() - started
+    click.echo(f"imported {total} statements in {seconds:.1f} s "
+               f"({total / seconds if seconds else 0:.0f}/s)")
+
+
+def _read_statements(source):
+    head = source.peek(1)[:1] if hasattr(source, "peek") else b""
+    if head.lstrip()[:1] == b"[":
+        yield from enumerate(json.load(source), start=1)
+        return
+    for number, raw in enumerate(source, start=1):
+        if raw.strip():
+            try:
+                yield number, json.loads(raw)
+            except ValueError as exc:
+                raise click.ClickException(f"line {number}: not JSON ({exc})") from exc
+
+
+def _import(store_batch, statements, version, last_line, authority) -> int:
+    from xapi.errors import XAPIError
+
+    try:
+        store_batch(statements, authority, version)
+    except XAPIError as exc:
+        first = last_line - len(statements) + 1
+        raise click.ClickException(f"lines {first}-{last_line}: {exc.message} "
+                                   "(earlier batches were imported)") from exc
+    return len(statements)

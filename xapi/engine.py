@@ -6,8 +6,11 @@ and `stored` rises with the storing order. This is SQLAlchemy's documented recip
 driver's own transaction handling is switched off and SQLAlchemy emits BEGIN itself.
 """
 
+import fcntl
 import sqlite3
+import threading
 import weakref
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -16,7 +19,7 @@ _prepared: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
 def prepare_engine(engine: Engine, busy_timeout_ms: int = 10_000,
-                   explicit_begin: bool = True) -> None:
+                   explicit_begin: bool = True, cache_mb: int = 64, mmap_mb: int = 1024) -> None:
     """Configure `engine` once: WAL, foreign keys and a busy timeout on SQLite, and (for the
     LRS's own engine) explicit BEGIN so writers can take the lock up front.
 
@@ -38,6 +41,10 @@ def prepare_engine(engine: Engine, busy_timeout_ms: int = 10_000,
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # A large LRS touches index pages all over a big file on every write: give each
+        # connection a real page cache, and read through the OS's mapping of the file.
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+        cursor.execute(f"PRAGMA mmap_size={int(mmap_mb) * 1024 * 1024}")
         cursor.close()
 
     if not explicit_begin:
@@ -52,14 +59,45 @@ def prepare_engine(engine: Engine, busy_timeout_ms: int = 10_000,
 def write_lock(connection) -> None:
     """Serialise statement writers for the rest of this transaction.
 
-    SQLite: the transaction must have been begun IMMEDIATE (see `immediate`). PostgreSQL: a
-    transaction-scoped advisory lock."""
+    SQLite: nothing more to do, `write_transaction` began it IMMEDIATE. PostgreSQL: a
+    transaction-scoped advisory lock, so `stored` rises with the storing order there too."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7812001)")
 
 
-def immediate(engine: Engine):
-    """A connection whose transactions take SQLite's write lock at BEGIN."""
-    if engine.dialect.name == "sqlite":
-        return engine.connect().execution_options(sqlite_begin="IMMEDIATE")
-    return engine.connect()
+_thread_locks: dict[str, threading.Lock] = {}
+_lock_files: dict[str, object] = {}
+_registry_lock = threading.Lock()
+
+
+@contextmanager
+def _writer_queue(database: str):
+    """Wait for our turn to write to a SQLite file: a thread lock plus a lock file that every
+    process shares. SQLite's own busy handler waits by sleeping in growing steps, so writers
+    that queue on it lose milliseconds after each commit; a blocking file lock hands over at
+    once."""
+    with _registry_lock:
+        thread_lock = _thread_locks.setdefault(database, threading.Lock())
+    with thread_lock:
+        handle = _lock_files.get(database)
+        if handle is None:
+            handle = _lock_files[database] = open(database + ".lrs-writer", "a")  # noqa: SIM115
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def write_transaction(engine: Engine):
+    """A connection in a transaction that holds the LRS's write lock until it commits."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if database and database != ":memory:":
+        with _writer_queue(database), engine.connect().execution_options(
+                sqlite_begin="IMMEDIATE") as connection, connection.begin():
+            yield connection
+        return
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection, \
+            connection.begin():
+        yield connection

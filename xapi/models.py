@@ -45,12 +45,21 @@ statements = Table(
     Column("statement", Text, nullable=False, doc="The statement as stored, in JSON."),
 )
 
-# kind: 'v' verb, 'r' registration, 'a' agent, 'c' activity. direct: the agent is the actor or
-# object (or a member of one), the activity is the object; otherwise only "related".
+# Everything a query can filter on, once each, numbered: kind 'v' verb id, 'r' registration,
+# 'a' agent (its inverse functional identifier), 'c' activity id.
+filter_keys = Table(
+    "xapi_filter_keys", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(1), nullable=False),
+    Column("key", Text, nullable=False),
+    UniqueConstraint("kind", "key"),
+)
+
+# One row per (filter key, statement). direct: the agent is the actor or object (or a member
+# of one), the activity is the object; otherwise the key is only "related".
 statement_index = Table(
     "xapi_statement_index", metadata,
-    Column("kind", String(1), primary_key=True),
-    Column("key", Text, primary_key=True),
+    Column("key_id", Integer, primary_key=True),
     Column("seq", SEQ, primary_key=True),
     Column("direct", Boolean, nullable=False),
     sqlite_with_rowid=False,
@@ -101,6 +110,37 @@ clients = Table(
     Column("revoked_at", UTC_TIME),
 )
 
+forward_targets = Table(
+    "xapi_forward_targets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("endpoint", Text, nullable=False, doc="The upstream LRS's xAPI base URL."),
+    Column("username", Text, nullable=False, default=""),
+    Column("password", Text, nullable=False, default="",
+           doc="The upstream's credentials: kept as given, since they must be sent."),
+    Column("filter", JSON, nullable=False, doc='{"verbs": [...], "activity_prefix": "..."}'),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTC_TIME, nullable=False),
+)
+
+# The durable outbox: a row per (target, statement) to send, written in the transaction that
+# stores the statement, so nothing stored is ever left unforwarded.
+outbox = Table(
+    "xapi_outbox", metadata,
+    Column("id", SEQ, primary_key=True, autoincrement=True),
+    Column("target_id", Integer, nullable=False),
+    Column("seq", SEQ, nullable=False, doc="The statement to send."),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTC_TIME, nullable=False),
+    Column("last_error", Text),
+    Column("sent_at", UTC_TIME),
+)
+Index("ix_xapi_outbox_pending", outbox.c.target_id, outbox.c.sent_at, outbox.c.next_attempt_at)
+
 Index("ix_xapi_statements_stored", statements.c.stored, statements.c.seq)
+# Only voiding statements have a target: a small partial index.
+Index("ix_xapi_statements_voiding_target", statements.c.voiding_target,
+      sqlite_where=statements.c.voiding_target.is_not(None),
+      postgresql_where=statements.c.voiding_target.is_not(None))
 Index("ix_xapi_documents_listing", documents.c.kind, documents.c.activity_id,
       documents.c.agent_key, documents.c.registration)

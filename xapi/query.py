@@ -4,12 +4,13 @@ the `exact`, `ids` or `canonical` format."""
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sqlalchemy import exists, select
 
 from xapi.errors import BadRequest, NotFound
 from xapi.models import activities, statement_index, statements
+from xapi.validation import parse_timestamp
 
 FILTER_PARAMS = {"agent", "verb", "activity", "registration", "related_activities",
                  "related_agents", "since", "until", "limit", "format", "attachments",
@@ -50,7 +51,16 @@ class Query:
     def from_token(cls, token: str) -> "Query":
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            return cls(**json.loads(raw))
+            query = cls(**json.loads(raw))
+            for item in fields(cls):  # a token is client input: check it as such
+                if not isinstance(getattr(query, item.name), item.type):
+                    raise TypeError(f"{item.name} has the wrong type")
+            for value in (query.since, query.until):
+                if value is not None:
+                    parse_timestamp(value)
+            if query.limit < 0 or query.format not in FORMATS:
+                raise ValueError("limit or format out of range")
+            return query
         except (ValueError, TypeError, binascii.Error) as exc:
             raise BadRequest("This 'more' link is not one this LRS gave out.") from exc
 
@@ -81,18 +91,23 @@ def run_query(connection, query: Query, page_size: int, parse_time) -> tuple[lis
         filters.append(("v", query.verb, True))
 
     if filters:
+        from xapi.statements import filter_key_ids
+
+        key_ids = filter_key_ids(connection, {(kind, key) for kind, key, _ in filters})
+        if len(key_ids) < len({(kind, key) for kind, key, _ in filters}):
+            return [], None  # a key never stored: nothing can match
         kind, key, direct = filters[0]
         driver = i.alias("driver")
         order = driver.c.seq
         statement = (select(s.c.seq, s.c.statement, s.c.stored)
                      .select_from(driver.join(s, s.c.seq == driver.c.seq))
-                     .where(driver.c.kind == kind, driver.c.key == key))
+                     .where(driver.c.key_id == key_ids[(kind, key)]))
         if direct:
             statement = statement.where(driver.c.direct.is_(True))
         for kind, key, direct in filters[1:]:
             other = i.alias()
-            condition = exists().where(other.c.seq == s.c.seq, other.c.kind == kind,
-                                       other.c.key == key)
+            condition = exists().where(other.c.seq == s.c.seq,
+                                       other.c.key_id == key_ids[(kind, key)])
             if direct:
                 condition = condition.where(other.c.direct.is_(True))
             statement = statement.where(condition)

@@ -10,8 +10,8 @@ from xapi import attachments as att
 from xapi import documents as docs
 from xapi import query as q
 from xapi.auth import authenticate, check_launch_limits
-from xapi.engine import immediate
-from xapi.errors import BadRequest, Forbidden, XAPIError
+from xapi.engine import write_transaction
+from xapi.errors import BadRequest, Forbidden, NotFound, XAPIError
 from xapi.models import activities, attachments
 from xapi.protocol import XRequest, bool_param, check_params
 from xapi.signals import statement_stored
@@ -103,7 +103,7 @@ def _check_and_store(xreq: XRequest, body, parts) -> tuple[list[str], list[dict]
         raise BadRequest(str(exc)) from exc
     check_launch_limits(client, batch, inverse_functional_identifier)
     define = bool(client.scopes & {"define", "all"})
-    with immediate(_lrs().engine) as connection, connection.begin():
+    with write_transaction(_lrs().engine) as connection:
         ids, fresh, voided = store_statements(
             connection, batch, client.authority, xreq.version, parts=by_hash, define=define,
             authority_key=client.key)
@@ -151,9 +151,12 @@ def _single(xreq: XRequest, client) -> Response:
         raise BadRequest(f"{statement_id!r} is not a UUID.")
     fmt = _format(xreq)
     with _lrs().engine.connect() as connection:
+        own_only = client.reads_only_its_own and client.actor is None
         text, stored = q.one_statement(connection, statement_id, voided,
-                                       client.key if client.reads_only_its_own else None)
+                                       client.key if own_only else None)
         statement = json.loads(text)
+        if client.actor is not None and not _about_own_learner(client, statement):
+            raise NotFound(f"No statement with id {statement_id} for these credentials.")
         if fmt != "exact":
             statement = _formatted([statement], fmt, xreq, connection)[0]
             text = json.dumps(statement, separators=(",", ":"), ensure_ascii=False)
@@ -162,6 +165,14 @@ def _single(xreq: XRequest, client) -> Response:
         if bool_param(xreq, "attachments"):
             return _multipart(text, [statement], connection, headers)
     return Response(text, status=200, mimetype="application/json", headers=headers)
+
+
+def _about_own_learner(client, statement) -> bool:
+    """Launch credentials see statements about their learner in their registration."""
+    registration = ((statement.get("context") or {}).get("registration") or "").lower()
+    return (inverse_functional_identifier(statement["actor"])
+            == inverse_functional_identifier(client.actor)
+            and (client.registration is None or registration == client.registration))
 
 
 def _format(xreq) -> str:
@@ -332,7 +343,7 @@ def _write(xreq, kind, id_name, scope, merge, require_header):
         if not exists:
             raise BadRequest("A PUT to a profile must carry If-Match (the current ETag) or "
                              "If-None-Match: * (to create it).")
-    with immediate(_lrs().engine) as connection, connection.begin():
+    with write_transaction(_lrs().engine) as connection:
         etag = docs.write_document(
             connection, kind, xreq.params[id_name], xreq.body, content_type, merge=merge,
             if_match=xreq.headers.get("If-Match"), if_none_match=xreq.headers.get("If-None-Match"),
@@ -391,7 +402,7 @@ def delete_state(xreq):
     """Delete one state document, or every one in the context."""
     _client(xreq, "state/write")
     scope = _state_scope(xreq, "DELETE")
-    with immediate(_lrs().engine) as connection, connection.begin():
+    with write_transaction(_lrs().engine) as connection:
         if "stateId" in xreq.params:
             docs.delete_document(connection, "state", xreq.params["stateId"],
                                  if_match=xreq.headers.get("If-Match"), **scope)
@@ -429,7 +440,7 @@ def _profile_get(xreq, kind, scope):
 
 def _profile_delete(xreq, kind, scope):
     _require(xreq, "profileId")
-    with immediate(_lrs().engine) as connection, connection.begin():
+    with write_transaction(_lrs().engine) as connection:
         docs.delete_document(connection, kind, xreq.params["profileId"],
                              if_match=xreq.headers.get("If-Match"), **scope)
     return Response(status=204)

@@ -3,11 +3,28 @@ them back with the same rules as the statements resource."""
 
 from flask import current_app
 
-from xapi.engine import immediate
+from xapi.engine import write_transaction
 from xapi.errors import BadRequest
 from xapi.signals import statement_stored
 from xapi.statements import store_statements
 from xapi.validation import StatementError, validate_statements
+
+IMPORT_AUTHORITY = {"objectType": "Agent", "name": "Pathway import",
+                    "account": {"homePage": "https://pathway.example/lrs", "name": "import"}}
+
+
+def store_batch(statements, authority: dict, version: str = "1.0.3",
+                authority_key: str | None = None) -> list[str]:
+    """Validate and store a batch in one transaction, without sending signals (bulk loads)."""
+    try:
+        batch = validate_statements(statements, version)
+    except StatementError as exc:
+        raise BadRequest(str(exc)) from exc
+    engine = current_app.extensions["xapi"].engine
+    with write_transaction(engine) as connection:
+        ids, _, _ = store_statements(connection, batch, authority, version,
+                                     authority_key=authority_key)
+    return ids
 
 
 def record(statements, authority: dict, version: str = "1.0.3",
@@ -22,7 +39,7 @@ def record(statements, authority: dict, version: str = "1.0.3",
     except StatementError as exc:
         raise BadRequest(str(exc)) from exc
     engine = current_app.extensions["xapi"].engine
-    with immediate(engine) as connection, connection.begin():
+    with write_transaction(engine) as connection:
         ids, fresh, voided = store_statements(connection, batch, authority, version,
                                               authority_key=authority_key)
     if fresh:

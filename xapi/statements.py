@@ -4,13 +4,15 @@ Pathway's own code both store through `store_statements`."""
 
 import json
 import uuid
+import weakref
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
 from xapi.engine import write_lock
 from xapi.errors import BadRequest, Conflict
-from xapi.models import activities, attachments, statement_index, statements
+from xapi.forwarding import enqueue as enqueue_forwarding
+from xapi.models import activities, attachments, filter_keys, statement_index, statements
 from xapi.validation import inverse_functional_identifier as ifi
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -108,8 +110,8 @@ def index_entries(statement: dict) -> dict[tuple[str, str], bool]:
 # ---- comparing statements (immutability) -----------------------------------------------------
 
 def _strip_definitions(value):
-    if isinstance(value, dict):
-        return {k: _strip_definitions(v) for k, v in value.items()
+    if isinstance(value, dict):  # extensions are compared whole: their keys are not ours
+        return {k: v if k == "extensions" else _strip_definitions(v) for k, v in value.items()
                 if k not in ("definition", "display")}
     if isinstance(value, list):
         return [_strip_definitions(v) for v in value]
@@ -118,7 +120,7 @@ def _strip_definitions(value):
 
 def _sort_members(value):
     if isinstance(value, dict):
-        out = {k: _sort_members(v) for k, v in value.items()}
+        out = {k: v if k == "extensions" else _sort_members(v) for k, v in value.items()}
         if isinstance(out.get("member"), list):
             out["member"] = sorted(out["member"], key=lambda m: json.dumps(m, sort_keys=True))
         return out
@@ -256,8 +258,11 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
         if (target in targets and targets[target].voiding_target) or target in batch_voiding:
             raise BadRequest(f"Statement {sid} voids {target}, which is itself a voiding "
                              "statement; voiding statements cannot be voided.")
-    inherited = _inherited_entries(connection, {t: json.loads(row.statement)
-                                                for t, row in targets.items()})
+    # Targets stored in this same batch count too (for voiding and StatementRef filters).
+    pending = {s["id"].lower(): {**s, "authority": authority} for s in fresh}
+    inherited = _inherited_entries(connection, {
+        **{t: json.loads(row.statement) for t, row in targets.items()},
+        **{t: pending[t] for t in refs if t in pending}}, pending)
 
     last = connection.execute(select(func.max(statements.c.stored))).scalar()
     stored = _now_ms()
@@ -291,14 +296,24 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
     result = connection.execute(
         insert(statements).returning(statements.c.seq, sort_by_parameter_order=True), rows)
     seqs = [row[0] for row in result]
+    key_ids = filter_key_ids(connection, {pair for e in entries_per_statement for pair in e},
+                             create=True)
     connection.execute(insert(statement_index), [
-        {"kind": kind, "key": key, "seq": seq, "direct": direct}
+        {"key_id": key_ids[pair], "seq": seq, "direct": direct}
         for seq, entries in zip(seqs, entries_per_statement, strict=True)
-        for (kind, key), direct in entries.items()])
-    voided_ids = [t for t in voids.values() if t in targets]
+        for pair, direct in entries.items()])
+    voided_ids = [t for t in voids.values() if t in targets or t in pending]
+    # A statement that arrives after a voiding statement targeting it is voided at once
+    # (unless it is itself a voiding statement, which cannot be voided).
+    late = [row["id"] for row in rows if row["id"] not in voids]
+    if late:
+        voided_ids += connection.execute(select(statements.c.voiding_target).where(
+            statements.c.voiding_target.in_(late),
+            statements.c.seq.not_in(seqs))).scalars().all()
     if voided_ids:
         connection.execute(update(statements).where(statements.c.id.in_(voided_ids))
                            .values(voided=True))
+    enqueue_forwarding(connection, list(zip(seqs, fresh, strict=True)), stored)
     _update_definitions(connection, definitions, stored)
     if parts:
         _store_attachments(connection, parts)
@@ -306,6 +321,40 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
 
 
 MAX_REF_DEPTH = 10
+
+# Filter keys are never renumbered or deleted, so their ids can be remembered (per engine, so
+# per database); ids a transaction creates are remembered only by later transactions.
+_key_caches: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_KEY_CACHE_MAX = 200_000
+
+
+def filter_key_ids(connection, pairs, create: bool = False) -> dict[tuple[str, str], int]:
+    """{(kind, key): id} for filter keys; with `create`, missing keys are added (the
+    caller's transaction holds the write lock)."""
+    _key_cache = _key_caches.setdefault(connection.engine, {})
+    found = {pair: _key_cache[pair] for pair in pairs if pair in _key_cache}
+    missing = [pair for pair in pairs if pair not in found]
+    if not missing:
+        return found
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in missing:
+        by_kind.setdefault(kind, []).append(key)
+    known = {}
+    for kind, keys in by_kind.items():
+        for start in range(0, len(keys), 500):
+            for row in connection.execute(select(filter_keys.c.id, filter_keys.c.key).where(
+                    filter_keys.c.kind == kind, filter_keys.c.key.in_(keys[start:start + 500]))):
+                known[(kind, row.key)] = row.id
+    if len(_key_cache) < _KEY_CACHE_MAX:
+        _key_cache.update(known)  # committed rows: safe to remember
+    found.update(known)
+    new = [pair for pair in missing if pair not in known]
+    if new and create:
+        result = connection.execute(
+            insert(filter_keys).returning(filter_keys.c.id, sort_by_parameter_order=True),
+            [{"kind": kind, "key": key} for kind, key in new])
+        found.update(zip(new, (row[0] for row in result), strict=True))
+    return found
 
 
 def _context_activities_as_lists(statement: dict) -> None:
@@ -318,9 +367,11 @@ def _context_activities_as_lists(statement: dict) -> None:
                     groups[key] = [value]
 
 
-def _inherited_entries(connection, targets: dict[str, dict]) -> dict[str, dict]:
+def _inherited_entries(connection, targets: dict[str, dict],
+                       pending: dict[str, dict] | None = None) -> dict[str, dict]:
     """For each targeted statement, the index entries a statement targeting it inherits: its
-    own, and (recursively) those of the statement it targets in turn."""
+    own, and (recursively) those of the statement it targets in turn (looked up among
+    `pending`, the statements being stored with it, then among those stored)."""
     result = {}
     for target_id, target in targets.items():
         entries: dict = {}
@@ -331,9 +382,11 @@ def _inherited_entries(connection, targets: dict[str, dict]) -> dict[str, dict]:
             ref = current["object"]
             if ref.get("objectType") != "StatementRef":
                 break
-            text = connection.execute(select(statements.c.statement).where(
-                statements.c.id == ref["id"].lower())).scalar()
-            current = json.loads(text) if text else None
+            current = (pending or {}).get(ref["id"].lower())
+            if current is None:
+                text = connection.execute(select(statements.c.statement).where(
+                    statements.c.id == ref["id"].lower())).scalar()
+                current = json.loads(text) if text else None
             depth += 1
         result[target_id] = entries
     return result

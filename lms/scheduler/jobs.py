@@ -61,3 +61,13 @@ def record_heartbeat(state: str = "running", started_at=None) -> None:
 def heartbeat() -> None:
     """Show `/healthz` that the scheduler is alive."""
     record_heartbeat()
+
+
+@job
+def forward_statements() -> None:
+    """Send stored statements to the upstream LRSs (xapi.forwarding), with retries."""
+    from flask import current_app
+
+    from xapi.forwarding import drain
+
+    drain(current_app.extensions["xapi"].engine)

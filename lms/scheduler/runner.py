@@ -4,6 +4,7 @@ import fcntl
 import logging
 import os
 import signal
+import socket
 from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -58,11 +59,17 @@ def build_scheduler(app) -> BlockingScheduler:
         "lms.scheduler.jobs:heartbeat", "interval", id="heartbeat", replace_existing=True,
         seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"], next_run_time=utcnow(),
     )
+    scheduler.add_job(
+        "lms.scheduler.jobs:forward_statements", "interval", id="xapi-forwarding",
+        replace_existing=True, seconds=app.config["XAPI_FORWARD_SECONDS"],
+    )
     return scheduler
 
 
 def run(app) -> None:
     """Run the scheduler until SIGINT or SIGTERM. Raises SchedulerAlreadyRunning."""
+    # Jobs talk to other servers (upstream LRSs, SMTP): none may hang the scheduler.
+    socket.setdefaulttimeout(app.config["SCHEDULER_NETWORK_TIMEOUT"])
     jobs.bind(app)
     with app.app_context():
         lock = _lock(app)

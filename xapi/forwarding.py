@@ -1,0 +1,184 @@
+"""Forwarding statements to upstream LRSs (an organisation's own LRS, an enterprise LRS).
+
+Each target has an endpoint, credentials and an optional filter (`verbs`: a list of verb
+ids; `activity_prefix`: only statements whose object activity id starts with it). When
+statements are stored, a row per matching target goes into the outbox in the same
+transaction. `drain` (run by the scheduler) sends pending rows with `tincan`'s `RemoteLRS`,
+oldest first, in batches; a failed batch is retried with exponential back-off (30 s doubling
+to at most 1 hour), never dropped. `status` says how far each target has got.
+"""
+
+import json
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+
+from xapi.models import forward_targets, outbox, statements
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+FIRST_RETRY = timedelta(seconds=30)
+MAX_RETRY = timedelta(hours=1)
+TARGETS_CACHE_SECONDS = 5.0
+
+_targets_cache: dict[object, tuple[float, list[dict]]] = {}
+
+
+def add_target(connection, name: str, endpoint: str, username: str = "", password: str = "",
+               verbs=(), activity_prefix: str | None = None) -> int:
+    """Configure an upstream LRS; statements stored from now on are forwarded to it."""
+    if not endpoint.startswith(("http://", "https://")):
+        raise ValueError("endpoint must be an http:// or https:// URL")
+    if not endpoint.endswith("/"):
+        endpoint += "/"
+    flt = {"verbs": sorted(set(verbs))} if verbs else {}
+    if activity_prefix:
+        flt["activity_prefix"] = activity_prefix
+    result = connection.execute(insert(forward_targets).values(
+        name=name, endpoint=endpoint, username=username, password=password, filter=flt,
+        active=True, created_at=datetime.now(UTC)))
+    _targets_cache.clear()
+    return result.inserted_primary_key[0]
+
+
+def remove_target(connection, name: str) -> bool:
+    """Stop forwarding to a target (its outbox history is kept)."""
+    result = connection.execute(update(forward_targets).where(forward_targets.c.name == name)
+                                .values(active=False))
+    _targets_cache.clear()
+    return result.rowcount > 0
+
+
+def _active_targets(connection) -> list[dict]:
+    cached = _targets_cache.get(connection.engine)
+    if cached and time.monotonic() - cached[0] < TARGETS_CACHE_SECONDS:
+        return cached[1]
+    rows = [dict(r) for r in connection.execute(
+        select(forward_targets).where(forward_targets.c.active.is_(True))).mappings()]
+    _targets_cache[connection.engine] = (time.monotonic(), rows)
+    return rows
+
+
+def matches(flt: dict, statement: dict) -> bool:
+    """Whether a statement passes a target's filter."""
+    if flt.get("verbs") and statement["verb"]["id"] not in flt["verbs"]:
+        return False
+    prefix = flt.get("activity_prefix")
+    if prefix:
+        target = statement["object"]
+        if target.get("objectType", "Activity") != "Activity":
+            return False
+        if not target["id"].startswith(prefix):
+            return False
+    return True
+
+
+def enqueue(connection, stored: list[tuple[int, dict]], now: datetime) -> None:
+    """Queue newly stored (seq, statement) pairs for every target whose filter they pass."""
+    targets = _active_targets(connection)
+    if not targets:
+        return
+    rows = [{"target_id": t["id"], "seq": seq, "attempts": 0, "next_attempt_at": now}
+            for t in targets for seq, statement in stored if matches(t["filter"], statement)]
+    if rows:
+        connection.execute(insert(outbox), rows)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
+
+
+def _send(target: dict, payload: list[dict]) -> str | None:
+    """POST statements upstream with tincan; None on success, else why it failed."""
+    from tincan import RemoteLRS, StatementList
+
+    lrs = RemoteLRS(endpoint=target["endpoint"], version="1.0.3",
+                    username=target["username"], password=target["password"])
+    try:
+        response = lrs.save_statements(StatementList(payload))
+    except (OSError, ValueError, TypeError) as exc:  # network failures, unusable answers
+        return f"{type(exc).__name__}: {exc}"
+    if response.success:
+        return None
+    status = getattr(response.response, "status", "?")
+    return f"HTTP {status}: {(response.data or '')[:300]}"
+
+
+def drain(engine, limit_batches: int = 50) -> dict[str, int]:
+    """Send what is due, for every target; returns {target name: statements sent}."""
+    sent: dict[str, int] = {}
+    with engine.connect() as connection:
+        targets = [dict(r) for r in connection.execute(select(forward_targets)).mappings()]
+    for target in targets:
+        sent[target["name"]] = 0
+        for _ in range(limit_batches):
+            count = _drain_one_batch(engine, target)
+            if not count:
+                break
+            sent[target["name"]] += count
+    return sent
+
+
+def _drain_one_batch(engine, target) -> int:
+    now = datetime.now(UTC)
+    with engine.connect() as connection:
+        due = connection.execute(
+            select(outbox.c.id, outbox.c.attempts, statements.c.statement)
+            .join(statements, statements.c.seq == outbox.c.seq)
+            .where(outbox.c.target_id == target["id"], outbox.c.sent_at.is_(None),
+                   outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.id).limit(BATCH)).all()
+    if not due:
+        return 0
+    ids = [row.id for row in due]
+    error = _send(target, [json.loads(row.statement) for row in due])
+    with engine.begin() as connection:
+        if error is None:
+            connection.execute(update(outbox).where(outbox.c.id.in_(ids))
+                               .values(sent_at=datetime.now(UTC), last_error=None))
+            return len(ids)
+        attempts = max(row.attempts for row in due) + 1
+        connection.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
+            attempts=outbox.c.attempts + 1, last_error=error,
+            next_attempt_at=now + _backoff(attempts)))
+    log.warning("forwarding to %s failed (attempt %s): %s", target["name"], attempts, error)
+    return 0
+
+
+def status(engine) -> list[dict]:
+    """Per target: pending and sent counts, the oldest pending statement's age, last error."""
+    now = datetime.now(UTC)
+    report = []
+    with engine.connect() as connection:
+        for target in connection.execute(select(forward_targets)
+                                         .order_by(forward_targets.c.id)).mappings():
+            pending = outbox.c.sent_at.is_(None)
+            mine = outbox.c.target_id == target["id"]
+            counts = connection.execute(select(
+                func.count().filter(pending), func.count().filter(outbox.c.sent_at.is_not(None)),
+                func.min(outbox.c.next_attempt_at).filter(pending),
+                func.max(outbox.c.sent_at)).where(mine)).one()
+            oldest = connection.execute(
+                select(statements.c.stored).join(outbox, outbox.c.seq == statements.c.seq)
+                .where(mine, pending).order_by(outbox.c.id).limit(1)).scalar()
+            error = connection.execute(select(outbox.c.last_error).where(
+                mine, pending, outbox.c.last_error.is_not(None)).order_by(
+                outbox.c.id.desc()).limit(1)).scalar()
+            report.append({
+                "name": target["name"], "endpoint": target["endpoint"],
+                "active": target["active"], "filter": target["filter"],
+                "pending": counts[0], "sent": counts[1],
+                "next_attempt_at": _aware(counts[2]), "last_sent_at": _aware(counts[3]),
+                "oldest_pending_seconds": round((now - _aware(oldest)).total_seconds())
+                if oldest else None,
+                "last_error": error})
+    return report
+
+
+def _aware(value):
+    if value is None or value.tzinfo:
+        return value
+    return value.replace(tzinfo=UTC)
