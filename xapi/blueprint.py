@@ -110,6 +110,9 @@ _route("/agents/profile", _by_method(
 _route("/activities", _by_method(GET=resources.get_activity, HEAD=resources.get_activity),
        "activities")
 _route("/agents", _by_method(GET=resources.get_person, HEAD=resources.get_person), "agents")
+_route("/extensions/export/<kind>", _by_method(GET=resources.export_statements), "export")
+
+
 def _unknown(xreq, rest):
     raise NotFound(f"There is no xAPI resource {rest!r}; see the about resource for what this "
                    "LRS offers.")

@@ -132,6 +132,33 @@ def forwarding_drain():
         click.echo(f"{name}: sent {count}")
 
 
+@xapi_group.command("export")
+@click.option("--as", "kind", type=click.Choice(["ndjson", "csv"]), default="ndjson",
+              show_default=True)
+@click.option("--agent", help="An Agent as JSON.")
+@click.option("--verb")
+@click.option("--activity")
+@click.option("--registration")
+@click.option("--since", help="ISO 8601; stored after this.")
+@click.option("--until", help="ISO 8601; stored at or before this.")
+@click.option("--related", is_flag=True, help="Match related agents and activities too.")
+@click.option("-o", "--output", type=click.File("w"), default="-")
+@with_appcontext
+def export_command(kind, agent, verb, activity, registration, since, until, related, output):
+    """Write every matching statement (oldest first) as NDJSON or CSV."""
+    from xapi import export
+    from xapi.query import Query
+    from xapi.validation import inverse_functional_identifier, parse_timestamp
+
+    query = Query(verb=verb, activity=activity, registration=registration, since=since,
+                  until=until, related_activities=related, related_agents=related)
+    if agent:
+        query.agent = inverse_functional_identifier(json.loads(agent))
+    writer = export.csv_lines if kind == "csv" else export.ndjson
+    for chunk in writer(_engine(), query, lambda v: parse_timestamp(v, "1.0.3")):
+        output.write(chunk)
+
+
 @xapi_group.command("import")
 @click.argument("source", type=click.File("rb"))
 @click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 10_000),

@@ -66,7 +66,6 @@ def write_lock(connection) -> None:
 
 
 _thread_locks: dict[str, threading.Lock] = {}
-_lock_files: dict[str, object] = {}
 _registry_lock = threading.Lock()
 
 
@@ -78,15 +77,9 @@ def _writer_queue(database: str):
     once."""
     with _registry_lock:
         thread_lock = _thread_locks.setdefault(database, threading.Lock())
-    with thread_lock:
-        handle = _lock_files.get(database)
-        if handle is None:
-            handle = _lock_files[database] = open(database + ".lrs-writer", "a")  # noqa: SIM115
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with thread_lock, open(database + ".lrs-writer", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 @contextmanager

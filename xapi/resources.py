@@ -304,6 +304,29 @@ def more_statements(xreq: XRequest, token: str) -> Response:
     return _page(xreq, query)
 
 
+EXPORT_PARAMS = q.FILTER_PARAMS - {"limit", "format", "attachments", "ascending"}
+
+
+def export_statements(xreq: XRequest, kind: str) -> Response:
+    """Every matching statement, oldest first, streamed as NDJSON or CSV."""
+    from flask import stream_with_context
+
+    from xapi import export
+
+    client = _client(xreq, "statements/read")
+    check_params(xreq, EXPORT_PARAMS)
+    query = _build_query(xreq, client)
+    engine = _lrs().engine
+    if kind == "statements.csv":
+        body, mimetype = export.csv_lines(engine, query, _parse_time), "text/csv"
+    elif kind == "statements.ndjson":
+        body, mimetype = export.ndjson(engine, query, _parse_time), "application/x-ndjson"
+    else:
+        raise NotFound("Export as statements.ndjson or statements.csv.")
+    return Response(stream_with_context(body), status=200, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{kind}"'})
+
+
 # ---- documents ---------------------------------------------------------------------------------
 
 def _iri_param(xreq, name):
