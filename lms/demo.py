@@ -2,11 +2,12 @@
 
 Creates (once; running it again changes nothing) the 2024 example intake and a current
 intake of the default Diploma, an administrator, a tutor, an organisation (an RRN member)
-with its manager and a cohort of six learners, and one individual learner. Every demo
-account's password is `DEMO_PASSWORD`.
+with its manager and a cohort of six learners, and one individual learner, and records in
+the LRS the activities each learner has finished so far. Every demo account's password is
+`DEMO_PASSWORD`.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from lms.catalogue.operations import qualification_by_slug
 from lms.enrolment.models import Cohort, Intake, Organisation
@@ -56,12 +57,25 @@ def _get_or_add(model, lookup: dict, **values):
 
 
 def create_demo(today: date | None = None) -> str:
-    """Create the demo data if it is not there yet; returns a one-line summary."""
-    today = today or date.today()
-    if user_by_email(ADMIN[0]) is not None:
-        return "demo: already present"
-    qualification = qualification_by_slug(QUALIFICATION)
+    """Create the demo data if it is not there yet; returns a one-line summary.
 
+    Commits: the LRS keeps its own connection, and SQLite has one writer at a time, so the
+    people and enrolments are committed before their learning is recorded."""
+    today = today or date.today()
+    qualification = qualification_by_slug(QUALIFICATION)
+    created = user_by_email(ADMIN[0]) is None
+    if created:
+        _create_people_and_enrolments(qualification, today)
+        db.session.commit()
+    recorded = _record_progress(qualification, today)
+    if not created and not recorded:
+        return "demo: already present"
+    people = (f"created {len(DEMO_LOGINS)} accounts (password {DEMO_PASSWORD!r}), a cohort of "
+              "six and one individual learner, " if created else "")
+    return f"demo: {people}{recorded} learning records in the LRS"
+
+
+def _create_people_and_enrolments(qualification, today: date) -> None:
     _get_or_add(Intake, {"qualification_id": qualification.id, "start_date": date(2024, 5, 7)},
                 name="2024 intake", applications_open=date(2023, 10, 2),
                 applications_close=date(2024, 3, 29), final_payment_date=date(2024, 3, 29),
@@ -81,8 +95,42 @@ def create_demo(today: date | None = None) -> str:
     cohort = _get_or_add(Cohort, {"intake_id": intake.id, "organisation_id": organisation.id},
                          name="Riverside Care cohort", seats=6)
     for email, name in COHORT:
-        learner = _user(email, name, ["learner"], organisation=organisation)
-        enrol(learner, intake, tutor=tutor, cohort=cohort)
+        enrol(_user(email, name, ["learner"], organisation=organisation), intake, tutor=tutor,
+              cohort=cohort)
     enrol(_user(*INDIVIDUAL), intake, tutor=tutor)
-    return (f"demo: created {len(DEMO_LOGINS)} accounts (password {DEMO_PASSWORD!r}), "
-            f"{intake.name} with a cohort of six and one individual learner")
+
+
+# How many activities (in catalogue order, practice assessments aside) each demo learner has
+# finished: a spread from well ahead to not started, so tutors see who is falling behind.
+FINISHED = {"aisha.khan": 16, "ben.carter": 9, "chloe.evans": 6, "dev.patel": 3,
+            "emma.hughes": 12, "femi.adeyemi": 0, "learner": 7}
+
+
+def _record_progress(qualification, today: date) -> int:
+    """Record, in the LRS, the activities each demo learner has finished so far (once: not
+    if the LRS already holds learning for a demo enrolment)."""
+    from lms.enrolment.models import Enrolment
+    from lms.people.models import User
+    from lms.progress.record import finished_statement, record_statements
+    from xapi.service import registration_has_statements
+
+    learners = [email for email, _, roles in DEMO_LOGINS if "learner" in roles]
+    enrolments = db.session.execute(
+        db.select(Enrolment).join(User, Enrolment.learner_id == User.id)
+        .where(User.email.in_(learners)).order_by(Enrolment.id)).scalars().all()
+    if not enrolments or any(registration_has_statements(e.registration) for e in enrolments):
+        return 0
+    activities = [a for unit in qualification.units for a in unit.activities
+                  if a.type != "assessment"]
+    statements = []
+    for enrolment in enrolments:
+        count = FINISHED.get(enrolment.learner.email.split("@")[0], 0)
+        start = datetime.combine(enrolment.start_date, time(9, 30), tzinfo=UTC)
+        for step, activity in enumerate(activities[:count]):
+            when = min(start + timedelta(days=5 * step + 1, hours=step % 5),
+                       datetime.combine(today, time(8, 0), tzinfo=UTC))
+            spent = timedelta(minutes=int(float(activity.hours) * 60 * (0.85 + step % 4 * 0.1)))
+            statements.append(finished_statement(enrolment, activity, when, spent))
+    if statements:
+        record_statements(statements)
+    return len(statements)

@@ -271,3 +271,31 @@ def test_a_wrong_token_does_not_authenticate(client, db):
     me = client.get("/api/v1/me", headers={"Authorization": "Bearer pw_not-a-real-token"})
 
     assert me.status_code == 401
+
+
+def test_demo_records_each_learners_finished_activities_in_the_lrs(runner, app):
+    """The demo's progress is real learning records: statements in the LRS, about each demo
+    learner (as an account on the site), under their enrolment's registration."""
+    import json
+
+    from lms.demo import FINISHED
+    from lms.enrolment.models import Enrolment
+    from lms.extensions import db
+
+    result = runner.invoke(args=["init", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert f"{sum(FINISHED.values())} learning records in the LRS" in result.output
+    exported = runner.invoke(args=["xapi", "export"])
+    statements = [json.loads(line) for line in exported.output.splitlines()]
+    assert len(statements) == sum(FINISHED.values())
+    for enrolment in db.session.execute(db.select(Enrolment)).scalars():
+        mine = [s for s in statements
+                if s["context"]["registration"] == enrolment.registration]
+        assert len(mine) == FINISHED[enrolment.learner.email.split("@")[0]]
+        assert all(s["actor"]["account"] == {"homePage": app.config["BASE_URL"],
+                                             "name": enrolment.learner.public_id} for s in mine)
+        assert all(s["verb"]["id"].rsplit("/", 1)[-1] in ("completed", "attended")
+                   for s in mine)
+    again = runner.invoke(args=["demo"])
+    assert again.output == "demo: already present\n"
+    assert len(runner.invoke(args=["xapi", "export"]).output.splitlines()) == len(statements)

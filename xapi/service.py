@@ -46,3 +46,16 @@ def record(statements, authority: dict, version: str = "1.0.3",
         statement_stored.send(current_app._get_current_object(), statements=fresh,
                               voided_ids=voided)
     return ids
+
+
+def registration_has_statements(registration: str) -> bool:
+    """Whether any (unvoided or voided) statement was stored under this registration."""
+    from sqlalchemy import select
+
+    from xapi.models import filter_keys
+
+    engine = current_app.extensions["xapi"].engine
+    with engine.connect() as connection:
+        return connection.execute(select(filter_keys.c.id).where(
+            filter_keys.c.kind == "r", filter_keys.c.key == registration.lower())).first() \
+            is not None

@@ -1,17 +1,12 @@
 """How the catalogue appears in the JSON API."""
 
 import marshmallow as ma
-from flask import current_app
 
 from lms.api import PageArgs, page_schema
+from lms.catalogue.iris import activity_iri
 from lms.catalogue.operations import hours_split
 
 HOURS = {"description": "Learning hours (guided + self-study)."}
-
-
-def activity_iri(activity) -> str:
-    """The activity's xAPI IRI, under the site's base URL."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/activities/{activity.slug}"
 
 
 class CriterionSchema(ma.Schema):

@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
         """The user's roles as a set of names."""
         return {role.role for role in self.roles}
 
+    def xapi_actor(self, home_page: str) -> dict:
+        """The user as an xAPI Agent: an account on the site, named by the public id."""
+        return {"objectType": "Agent", "name": self.name,
+                "account": {"homePage": home_page, "name": self.public_id}}
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active

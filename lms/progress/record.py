@@ -1,0 +1,72 @@
+"""Recording learning in the LRS, through its service layer (not over HTTP).
+
+Statements are built with `tincan`'s objects: the learner as an account on the site, the
+enrolment's registration, the activity's IRI, its unit as parent and the qualification as
+grouping.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    Agent,
+    AgentAccount,
+    Context,
+    ContextActivities,
+    LanguageMap,
+    Result,
+    Statement,
+    Verb,
+)
+
+from lms.catalogue.iris import activity_iri, qualification_iri, unit_iri
+from xapi.service import record
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+COMPLETED = Verb(id=ADL + "completed", display=LanguageMap({"en-GB": "completed"}))
+ATTENDED = Verb(id=ADL + "attended", display=LanguageMap({"en-GB": "attended"}))
+ACTIVITY_TYPES = {
+    "film": "http://activitystrea.ms/schema/1.0/video",
+    "reading": "http://id.tincanapi.com/activitytype/document",
+    "webinar": "http://id.tincanapi.com/activitytype/webinar",
+    "tutorial": "http://adlnet.gov/expapi/activities/meeting",
+    "interactive": "http://adlnet.gov/expapi/activities/module",
+    "assessment": "http://adlnet.gov/expapi/activities/assessment",
+}
+
+
+def pathway_authority() -> dict:
+    """The authority of statements Pathway records itself."""
+    return {"objectType": "Agent", "name": "Pathway",
+            "account": {"homePage": current_app.config["BASE_URL"], "name": "pathway"}}
+
+
+def learner_agent(user) -> Agent:
+    home = current_app.config["BASE_URL"]
+    return Agent(name=user.name, account=AgentAccount(home_page=home, name=user.public_id))
+
+
+def finished_statement(enrolment, activity, when: datetime, spent: timedelta) -> dict:
+    """`completed` (self-study) or `attended` (guided) for one activity, as a statement."""
+    unit = activity.unit
+    statement = Statement(
+        actor=learner_agent(enrolment.learner),
+        verb=ATTENDED if activity.learning == "guided" else COMPLETED,
+        object=Activity(id=activity_iri(activity), definition=ActivityDefinition(
+            name=LanguageMap({"en-GB": activity.title}),
+            type=ACTIVITY_TYPES.get(activity.type))),
+        context=Context(registration=enrolment.registration,
+                        context_activities=ContextActivities(
+                            parent=[Activity(id=unit_iri(unit))],
+                            grouping=[Activity(id=qualification_iri(unit.qualification))])),
+        result=Result(completion=True, duration=spent),
+        timestamp=when,
+    )
+    return statement.as_version("1.0.3")
+
+
+def record_statements(statements: list[dict]) -> list[str]:
+    """Store statements in the LRS with Pathway as authority; returns their ids."""
+    return record(statements, pathway_authority())
