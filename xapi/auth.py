@@ -90,6 +90,19 @@ def create_client(connection, name: str, scopes, base_url: str, authority: dict 
     return key, secret
 
 
+LAUNCH_SCOPES = ("statements/write", "statements/read/mine", "state")
+
+
+def create_launch_credentials(connection, actor: dict, registration: str, base_url: str,
+                              minutes: int = 240) -> tuple[str, str]:
+    """Short-lived credentials for content running in one learner's browser: they may write
+    and read only that learner's statements in that registration, and use only that
+    learner's state documents, until they expire."""
+    return create_client(connection, f"launch {registration}", LAUNCH_SCOPES, base_url,
+                         actor=actor, registration=registration,
+                         lifetime=timedelta(minutes=minutes))
+
+
 def revoke_client(connection, key: str) -> bool:
     """Revoke a client at once (cached verifications expire within CACHE_SECONDS)."""
     result = connection.execute(update(clients).where(clients.c.key == key,

@@ -364,3 +364,25 @@ def test_cli_creates_clients_with_several_scopes(client, runner):
 def test_cli_refuses_an_unknown_scope(runner):
     result = cli(runner, "create", "--name", "N", "--scope", "everything", ok=False)
     assert result.exit_code != 0
+
+
+def test_launch_credentials_helper_limits_content_to_its_learner(app, client):
+    import base64
+    import uuid as uuid_module
+
+    from xapi.auth import create_launch_credentials
+
+    learner = {"objectType": "Agent", "account": {"homePage": "http://pathway.test",
+                                                  "name": "learner-1"}}
+    registration = str(uuid_module.uuid4())
+    with app.extensions["xapi"].engine.begin() as connection:
+        key, secret = create_launch_credentials(connection, learner, registration,
+                                                "http://pathway.test", minutes=5)
+    headers = {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+               "X-Experience-API-Version": "1.0.3"}
+    mine = {"actor": learner, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "http://pathway.test/activities/film"},
+            "context": {"registration": registration}}
+    other = {**mine, "actor": {"mbox": "mailto:someone.else@pathway.test"}}
+    assert client.post("/xapi/statements", json=mine, headers=headers).status_code == 200
+    assert client.post("/xapi/statements", json=other, headers=headers).status_code == 403
