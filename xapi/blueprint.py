@@ -99,14 +99,10 @@ _route("/statements/more/<token>", _by_method(GET=resources.more_statements,
 _route("/activities/state", _by_method(
     GET=resources.get_state, HEAD=resources.get_state, PUT=resources.put_state,
     POST=resources.post_state, DELETE=resources.delete_state), "state")
-_route("/activities/profile", _by_method(
-    GET=resources.get_activity_profile, HEAD=resources.get_activity_profile,
-    PUT=resources.put_activity_profile, POST=resources.post_activity_profile,
-    DELETE=resources.delete_activity_profile), "activity_profile")
-_route("/agents/profile", _by_method(
-    GET=resources.get_agent_profile, HEAD=resources.get_agent_profile,
-    PUT=resources.put_agent_profile, POST=resources.post_agent_profile,
-    DELETE=resources.delete_agent_profile), "agent_profile")
+for _path, _profile in (("/activities/profile", resources.activity_profile),
+                       ("/agents/profile", resources.agent_profile)):
+    _route(_path, _by_method(GET=_profile.get, HEAD=_profile.get, PUT=_profile.put,
+                             POST=_profile.post, DELETE=_profile.delete), _profile.kind)
 _route("/activities", _by_method(GET=resources.get_activity, HEAD=resources.get_activity),
        "activities")
 _route("/agents", _by_method(GET=resources.get_person, HEAD=resources.get_person), "agents")

@@ -469,52 +469,36 @@ def _profile_delete(xreq, kind, scope):
     return Response(status=204)
 
 
-def get_activity_profile(xreq):
-    _client(xreq, "profile/read")
-    return _profile_get(xreq, "activity_profile", _activity_scope(xreq, "GET"))
+class ProfileResource:
+    """activities/profile or agents/profile: the same four methods over a different scope."""
+
+    def __init__(self, kind: str, scope):
+        self.kind, self.scope = kind, scope
+
+    def get(self, xreq):
+        _client(xreq, "profile/read")
+        return _profile_get(xreq, self.kind, self.scope(xreq, "GET"))
+
+    def put(self, xreq):
+        return self._write(xreq, merge=False)
+
+    def post(self, xreq):
+        return self._write(xreq, merge=True)
+
+    def delete(self, xreq):
+        _client(xreq, "profile/write")
+        return _profile_delete(xreq, self.kind, self.scope(xreq, "DELETE"))
+
+    def _write(self, xreq, merge: bool):
+        _client(xreq, "profile/write")
+        scope = self.scope(xreq, xreq.method)
+        _require(xreq, "profileId")
+        # A PUT must say what it expects to overwrite; a POST may merge without.
+        return _write(xreq, self.kind, "profileId", scope, merge=merge, require_header=not merge)
 
 
-def put_activity_profile(xreq):
-    _client(xreq, "profile/write")
-    scope = _activity_scope(xreq, "PUT")
-    _require(xreq, "profileId")
-    return _write(xreq, "activity_profile", "profileId", scope, False, True)
-
-
-def post_activity_profile(xreq):
-    _client(xreq, "profile/write")
-    scope = _activity_scope(xreq, "POST")
-    _require(xreq, "profileId")
-    return _write(xreq, "activity_profile", "profileId", scope, True, False)
-
-
-def delete_activity_profile(xreq):
-    _client(xreq, "profile/write")
-    return _profile_delete(xreq, "activity_profile", _activity_scope(xreq, "DELETE"))
-
-
-def get_agent_profile(xreq):
-    _client(xreq, "profile/read")
-    return _profile_get(xreq, "agent_profile", _agent_scope(xreq, "GET"))
-
-
-def put_agent_profile(xreq):
-    _client(xreq, "profile/write")
-    scope = _agent_scope(xreq, "PUT")
-    _require(xreq, "profileId")
-    return _write(xreq, "agent_profile", "profileId", scope, False, True)
-
-
-def post_agent_profile(xreq):
-    _client(xreq, "profile/write")
-    scope = _agent_scope(xreq, "POST")
-    _require(xreq, "profileId")
-    return _write(xreq, "agent_profile", "profileId", scope, True, False)
-
-
-def delete_agent_profile(xreq):
-    _client(xreq, "profile/write")
-    return _profile_delete(xreq, "agent_profile", _agent_scope(xreq, "DELETE"))
+activity_profile = ProfileResource("activity_profile", _activity_scope)
+agent_profile = ProfileResource("agent_profile", _agent_scope)
 
 
 # ---- activities, agents, about -----------------------------------------------------------------

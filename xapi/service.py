@@ -13,18 +13,20 @@ IMPORT_AUTHORITY = {"objectType": "Agent", "name": "Pathway import",
                     "account": {"homePage": "https://pathway.example/lrs", "name": "import"}}
 
 
-def store_batch(statements, authority: dict, version: str = "1.0.3",
-                authority_key: str | None = None) -> list[str]:
-    """Validate and store a batch in one transaction, without sending signals (bulk loads)."""
+def _validate_and_store(statements, authority, version, authority_key):
     try:
         batch = validate_statements(statements, version)
     except StatementError as exc:
         raise BadRequest(str(exc)) from exc
-    engine = current_app.extensions["xapi"].engine
-    with write_transaction(engine) as connection:
-        ids, _, _ = store_statements(connection, batch, authority, version,
-                                     authority_key=authority_key)
-    return ids
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        return store_statements(connection, batch, authority, version,
+                                authority_key=authority_key)
+
+
+def store_batch(statements, authority: dict, version: str = "1.0.3",
+                authority_key: str | None = None) -> list[str]:
+    """Validate and store a batch in one transaction, without sending signals (bulk loads)."""
+    return _validate_and_store(statements, authority, version, authority_key)[0]
 
 
 def record(statements, authority: dict, version: str = "1.0.3",
@@ -34,14 +36,7 @@ def record(statements, authority: dict, version: str = "1.0.3",
     `authority` is the Agent recorded as the statements' authority. Raises BadRequest (with
     the JSON path at fault) for an invalid statement; nothing is stored then.
     """
-    try:
-        batch = validate_statements(statements, version)
-    except StatementError as exc:
-        raise BadRequest(str(exc)) from exc
-    engine = current_app.extensions["xapi"].engine
-    with write_transaction(engine) as connection:
-        ids, fresh, voided = store_statements(connection, batch, authority, version,
-                                              authority_key=authority_key)
+    ids, fresh, voided = _validate_and_store(statements, authority, version, authority_key)
     if fresh:
         statement_stored.send(current_app._get_current_object(), statements=fresh,
                               voided_ids=voided)
