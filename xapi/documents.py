@@ -69,7 +69,7 @@ def _check_preconditions(existing, if_match, if_none_match, require_header, meth
 def _load_json_object(content: bytes, what: str) -> dict:
     try:
         value = json.loads(content)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest(f"{what} is not valid JSON, so it cannot be merged.") from exc
     if not isinstance(value, dict):
         raise BadRequest(f"{what} is not a JSON object, so it cannot be merged.")

@@ -9,6 +9,7 @@ driver's own transaction handling is switched off and SQLAlchemy emits BEGIN its
 import fcntl
 import sqlite3
 import threading
+import time
 import weakref
 from contextlib import contextmanager
 
@@ -45,6 +46,11 @@ def prepare_engine(engine: Engine, busy_timeout_ms: int = 10_000,
         # connection a real page cache, and read through the OS's mapping of the file.
         cursor.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
         cursor.execute(f"PRAGMA mmap_size={int(mmap_mb) * 1024 * 1024}")
+        if explicit_begin:
+            # The LRS's writers do not checkpoint inside their commit (while every other
+            # writer waits): `write_transaction` checkpoints after letting go of the lock.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+            cursor.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
         cursor.close()
 
     if not explicit_begin:
@@ -82,6 +88,33 @@ def _writer_queue(database: str):
         yield
 
 
+CHECKPOINT_SECONDS = 0.5
+RESTART_FRAMES = 25_000  # about 100 MB of log: then start the log afresh
+_last_checkpoint: dict[str, float] = {}
+
+
+def _checkpoint_soon(engine: Engine, database: str) -> None:
+    """Copy the write-ahead log back into the database file, at most every
+    CHECKPOINT_SECONDS per process, outside the write lock (a passive checkpoint lets other
+    writers go on meanwhile)."""
+    now = time.monotonic()
+    if now - _last_checkpoint.get(database, 0.0) < CHECKPOINT_SECONDS:
+        return
+    _last_checkpoint[database] = now
+    raw = engine.raw_connection()
+    try:
+        _busy, frames, _copied = raw.driver_connection.execute(
+            "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if frames > RESTART_FRAMES:
+            # Under steady writing the log is never empty when a writer starts, so it only
+            # grows; holding the writers back once, until readers are done with it, lets the
+            # next writer start it afresh (and journal_size_limit shrinks the file).
+            with _writer_queue(database):
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(RESTART)")
+    finally:
+        raw.close()
+
+
 @contextmanager
 def write_transaction(engine: Engine):
     """A connection in a transaction that holds the LRS's write lock until it commits."""
@@ -90,6 +123,7 @@ def write_transaction(engine: Engine):
         with _writer_queue(database), engine.connect().execution_options(
                 sqlite_begin="IMMEDIATE") as connection, connection.begin():
             yield connection
+        _checkpoint_soon(engine, database)
         return
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection, \
             connection.begin():

@@ -92,19 +92,36 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _send(target: dict, payload: list[dict]) -> str | None:
-    """POST statements upstream with tincan; None on success, else why it failed."""
-    from tincan import RemoteLRS, StatementList
+    """POST statements upstream with tincan; None on success, else why it failed.
+
+    The statements go as stored, not rebuilt through tincan's Statement model (which
+    rewrites timestamps and durations and cannot hold xAPI 2.0 properties such as
+    contextAgents), each under the version header its own `version` needs: an upstream
+    refuses a 2.0.0 statement sent as 1.0.3."""
+    from http.client import HTTPException
+
+    from tincan import RemoteLRS
+    from tincan.http_request import HTTPRequest
 
     lrs = RemoteLRS(endpoint=target["endpoint"], version="1.0.3",
                     username=target["username"], password=target["password"])
-    try:
-        response = lrs.save_statements(StatementList(payload))
-    except (OSError, ValueError, TypeError) as exc:  # network failures, unusable answers
-        return f"{type(exc).__name__}: {exc}"
-    if response.success:
-        return None
-    status = getattr(response.response, "status", "?")
-    return f"HTTP {status}: {(response.data or '')[:300]}"
+    by_version: dict[str, list[dict]] = {}
+    for statement in payload:
+        v2 = str(statement.get("version", "")).startswith("2.")
+        by_version.setdefault("2.0.0" if v2 else "1.0.3", []).append(statement)
+    for version, batch in by_version.items():
+        # ASCII JSON: http.client sends a str body as Latin-1.
+        request = HTTPRequest(method="POST", resource="statements", content=json.dumps(batch),
+                              headers={"Content-Type": "application/json",
+                                       "X-Experience-API-Version": version})
+        try:
+            response = lrs._send_request(request)
+        except (OSError, HTTPException, ValueError) as exc:  # network failures, bad answers
+            return f"{type(exc).__name__}: {exc}"
+        if not response.success:
+            status = getattr(response.response, "status", "?")
+            return f"HTTP {status}: {(response.data or '')[:300]}"
+    return None
 
 
 def drain(engine, limit_batches: int = 50) -> dict[str, int]:

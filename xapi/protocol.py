@@ -46,7 +46,7 @@ class XRequest:
         """The body parsed as JSON, or a 400 naming what was expected."""
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # too deeply nested
             raise BadRequest(f"{what} is not valid JSON: {exc}") from exc
 
 

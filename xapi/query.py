@@ -61,7 +61,7 @@ class Query:
             if query.limit < 0 or query.format not in FORMATS:
                 raise ValueError("limit or format out of range")
             return query
-        except (ValueError, TypeError, binascii.Error) as exc:
+        except (ValueError, TypeError, binascii.Error, RecursionError) as exc:
             raise BadRequest("This 'more' link is not one this LRS gave out.") from exc
 
 

@@ -242,7 +242,7 @@ def _build_query(xreq: XRequest, client) -> q.Query:
 def _agent_key(raw: str, xreq: XRequest, name: str = "agent") -> str:
     try:
         agent = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadRequest(f"Parameter {name!r} must be an Agent as JSON.") from exc
     try:
         validate_agent_parameter(agent, name)
@@ -523,7 +523,7 @@ def get_person(xreq):
     check_params(xreq, {"agent"}, {"agent"})
     try:
         agent = json.loads(xreq.params["agent"])
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadRequest("Parameter 'agent' must be an Agent as JSON.") from exc
     try:
         validate_agent_parameter(agent, "agent")
