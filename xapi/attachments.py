@@ -37,6 +37,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from xapi.protocol import loads
+
 __all__ = [
     "HASH_HEADER",
     "SIGNATURE_CONTENT_TYPE",
@@ -146,13 +148,10 @@ def _is_sha2(value: object) -> bool:
     )
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _load_json(data: bytes) -> Any:
-    """Strict JSON from UTF-8 octets (NaN and Infinity are not JSON)."""
-    return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+    """Strict JSON from UTF-8 octets, as for an application/json body (xapi.protocol.loads:
+    NaN and Infinity are not JSON; no lone surrogates, no nesting past MAX_JSON_DEPTH)."""
+    return loads(data.decode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ it came directly or through the 1.0.x alternate request syntax; the version it s
 parameter rules shared by every resource."""
 
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -45,9 +47,59 @@ class XRequest:
     def json_body(self, what: str = "the request body"):
         """The body parsed as JSON, or a 400 naming what was expected."""
         try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # too deeply nested
+            return loads(self.body)
+        except ValueError as exc:  # UnicodeDecodeError is one
             raise BadRequest(f"{what} is not valid JSON: {exc}") from exc
+
+
+MAX_JSON_DEPTH = 200
+# A lone surrogate can only come from a \uD800-\uDFFF escape or from UTF-8-encoded surrogates
+# (which json.loads lets through); bodies without either need no further look.
+_SURROGATE_HINT = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _deeper_than(value, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def loads(data: bytes | str):
+    """Client JSON that the LRS can store and serve back as JSON, or ValueError: no NaN or
+    Infinity (nor numbers too large for a float), no lone surrogates (no database encoding can
+    hold them), nothing nested more than MAX_JSON_DEPTH deep (deeper, Python's own JSON code
+    and the code that handles statements run out of stack)."""
+    try:
+        value = json.loads(data, parse_constant=_not_json, parse_float=_finite_float)
+    except RecursionError as exc:
+        raise ValueError(f"it is nested more than {MAX_JSON_DEPTH} deep") from exc
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if (isinstance(value, dict | list) and raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH
+            and _deeper_than(value, MAX_JSON_DEPTH)):
+        raise ValueError(f"it is nested more than {MAX_JSON_DEPTH} deep")
+    if _SURROGATE_HINT.search(raw):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("it holds a lone surrogate (U+D800 to U+DFFF), which is not "
+                             "text") from exc
+    return value
 
 
 def default_version() -> str:
@@ -118,6 +170,8 @@ def _alternate(raw_args, version_required: bool) -> XRequest:
     for name, values in form.items():
         value = values[-1]
         if name.lower() in ALTERNATE_HEADERS:
+            if "\x00" in value:  # as in real headers, which HTTP servers refuse with one
+                raise BadRequest(f"The {name} field must not contain a NUL character.")
             headers[name] = value
         elif name == "content":
             body = value.encode("utf-8")
@@ -139,7 +193,9 @@ def check_params(xreq: XRequest, allowed: set[str], required: set[str] = frozens
     """400 for unknown parameters, parameters that differ from known ones only in case, and
     missing required ones."""
     lowered = {name.lower(): name for name in allowed}
-    for name in xreq.params:
+    for name, value in xreq.params.items():
+        if "\x00" in value:  # no database text column can hold it
+            raise BadRequest(f"Parameter {name!r} must not contain a NUL character.")
         if name in allowed:
             continue
         if name.lower() in lowered:

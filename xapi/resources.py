@@ -13,7 +13,7 @@ from xapi.auth import authenticate, check_launch_limits
 from xapi.engine import write_transaction
 from xapi.errors import BadRequest, Forbidden, NotFound, XAPIError
 from xapi.models import activities, attachments
-from xapi.protocol import XRequest, bool_param, check_params
+from xapi.protocol import XRequest, bool_param, check_params, loads
 from xapi.signals import statement_stored
 from xapi.statements import format_time, store_statements
 from xapi.validation import (
@@ -241,8 +241,8 @@ def _build_query(xreq: XRequest, client) -> q.Query:
 
 def _agent_key(raw: str, xreq: XRequest, name: str = "agent") -> str:
     try:
-        agent = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
+        agent = loads(raw)
+    except ValueError as exc:
         raise BadRequest(f"Parameter {name!r} must be an Agent as JSON.") from exc
     try:
         validate_agent_parameter(agent, name)
@@ -522,8 +522,8 @@ def get_person(xreq):
     _client(xreq, "agents/read")
     check_params(xreq, {"agent"}, {"agent"})
     try:
-        agent = json.loads(xreq.params["agent"])
-    except (ValueError, RecursionError) as exc:
+        agent = loads(xreq.params["agent"])
+    except ValueError as exc:
         raise BadRequest("Parameter 'agent' must be an Agent as JSON.") from exc
     try:
         validate_agent_parameter(agent, "agent")

@@ -455,6 +455,8 @@ def _check_account(account, path: str) -> None:
         raise StatementError(_join(path, "name"), "is required in an account")
     _check_iri_cached(account["homePage"], _join(path, "homePage"), "an IRL")
     _need_str(account["name"], _join(path, "name"))
+    if "\x00" in account["name"]:  # it is part of the agent's key, which PostgreSQL must hold
+        raise StatementError(_join(path, "name"), "must not contain a NUL character")
 
 
 def validate_agent(value, path: str = "actor") -> None:

@@ -4,26 +4,29 @@ with a JSON error message, never a 5xx, and a refused request stores nothing.
 Bodies are random JSON values, and valid statements with random mutations: a property
 dropped, renamed or given another type, wrong types nested inside, huge strings, unusual
 Unicode, very deep nesting, non-finite numbers. They go to the statements resource by POST
-and by PUT with a statementId, and (as Agents) as the `agent` parameter of a statements
-query and of the state resource.
+(as application/json and as multipart/mixed) and by PUT with a statementId, and (as Agents)
+as the `agent` parameter of a statements query and of the state resource. What is stored must
+come back as JSON.
 """
 
 import json
+import urllib.parse
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from xapi.models import documents
+from xapi.protocol import MAX_JSON_DEPTH
 
 STATEMENTS = "/xapi/statements"
 STATE = "/xapi/activities/state"
 
 # The `client`, `headers` and the database live for the whole test, across its examples;
 # that is intended (each example compares counts before and after itself).
-FUZZ = settings(max_examples=60, deadline=None, database=None,
+FUZZ = settings(max_examples=100, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -36,8 +39,7 @@ def headers(lrs_headers):
 # ---- strategies ----------------------------------------------------------------------------------
 
 def _texts(max_size=20):
-    # Any code point but lone surrogates (which JSON text cannot carry from Python's encoder
-    # except as escapes; those are tried separately, as raw text).
+    # Any code point but lone surrogates, which the `surrogate` mutations try on purpose.
     return st.text(st.characters(exclude_categories=("Cs",)), max_size=max_size)
 
 
@@ -72,7 +74,7 @@ def _agent_strategy():
         st.builds(lambda n: {"mbox_sha1sum": f"{n:040x}"}, st.integers(0, 2 ** 160 - 1)),
         st.builds(lambda i: {"openid": i}, iris),
         st.builds(lambda h, n: {"account": {"homePage": f"http://{h}", "name": n}}, hosts,
-                  _texts(10).filter(bool)),
+                  _texts(10).filter(lambda n: n and "\x00" not in n)),  # NUL: refused
     )
     return st.builds(lambda ifi, name, typed: {**({"objectType": "Agent"} if typed else {}),
                                               **({"name": name} if name is not None else {}),
@@ -149,6 +151,8 @@ valid_statements = statements.filter(_valid_for_storage)
 # ---- mutations ----------------------------------------------------------------------------------
 
 DEEP = "\x00deep-nesting-{}\x00"
+DEPTHS = [5_000, 990, 975, 970, 960, 201, 200, 199, 500, 50, 100_000]
+HUGE_NUMBER = "\x00huge-number\x00"  # 1e400: JSON, but too large for a float
 
 
 def _paths(value, here=()):
@@ -202,6 +206,9 @@ WEIRD_TEXT = st.sampled_from([
     "mailto:\u00e9@\u00e9.test", "http://ex\u00e4mple.test/\u6f22\u5b57", "\uffff", "\U0010ffff",
     "ſ", "İ", "ß" * 100,
 ]) | st.text(max_size=30)
+# Lone surrogates: json.dumps writes them as \uD8xx escapes, which JSON lets through.
+SURROGATES = st.sampled_from(["\ud800", "a\udfffb", "\ud83d", "mailto:\udc00@pathway.test",
+                              "http://pathway.test/\udbff"])
 
 
 @st.composite
@@ -212,7 +219,8 @@ def mutated_statements(draw):
         paths = list(_paths(statement))
         path = draw(st.sampled_from(paths))
         kind = draw(st.sampled_from(["drop", "rename", "retype", "nested-type", "huge",
-                                     "unicode", "deep", "non-finite"]))
+                                     "unicode", "surrogate", "deep", "non-finite"]))
+        event(f"mutation: {kind}")
         if kind == "drop" and path:
             statement = _drop(statement, path)
         elif kind == "rename" and path:
@@ -233,26 +241,31 @@ def mutated_statements(draw):
                                  * size)
         elif kind == "unicode":
             statement = _replace(statement, path, draw(WEIRD_TEXT))
+        elif kind == "surrogate":
+            statement = _replace(statement, path, draw(SURROGATES))
         elif kind == "deep":
-            depth = draw(st.sampled_from([50, 500, 990, 5_000, 100_000]))
-            statement = _replace(statement, path, DEEP.format(depth))
+            statement = _replace(statement, path, DEEP.format(draw(st.sampled_from(DEPTHS))))
         elif kind == "non-finite":
             statement = _replace(statement, path, draw(st.sampled_from(
-                [float("nan"), float("inf"), -float("inf")])))
+                [float("nan"), float("inf"), -float("inf"), HUGE_NUMBER])))
     return statement
 
 
 def to_json(value) -> bytes:
     """JSON text of `value`, with the deep-nesting placeholders expanded (Python's own encoder
     would give up on the nesting) and NaN/Infinity written as Python writes them."""
-    text = json.dumps(value)
-    for depth in (50, 500, 990, 5_000, 100_000):
+    text = json.dumps(value).replace(json.dumps(HUGE_NUMBER), "1e400")
+    for depth in DEPTHS:
         placeholder = json.dumps(DEEP.format(depth))
         if placeholder in text:
-            nested = '{"a":' * (depth // 2) + "[" * (depth - depth // 2) + "1" \
-                     + "]" * (depth - depth // 2) + "}" * (depth // 2)
-            text = text.replace(placeholder, nested)
+            text = text.replace(placeholder, nested(depth))
     return text.encode()
+
+
+def nested(depth: int) -> str:
+    """JSON text of objects and arrays `depth` deep."""
+    half = depth // 2
+    return '{"a":' * half + "[" * (depth - half) + "1" + "]" * (depth - half) + "}" * half
 
 
 RAW_BODIES = st.sampled_from([
@@ -260,6 +273,11 @@ RAW_BODIES = st.sampled_from([
     b'{"actor": "\\ud800"}', b"1" * 5_000, b"[" * 100_000, b"NaN", b'{"a":1,"a":2}',
     b"\xef\xbb\xbf{}", b'{"actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://v.test/\\ud83d"},'
     b'"object":{"id":"http://o.test/"}}',
+    # UTF-8-encoded surrogates, which json.loads lets through
+    b'{"actor":{"mbox":"mailto:a@b.c","name":"\xed\xa0\x80"},"verb":{"id":"http://v.test/"},'
+    b'"object":{"id":"http://o.test/"}}',
+    b'{"actor":{"mbox":"mailto:a@b.c"},"verb":{"id":"http://v.test/"},"object":{"id":'
+    b'"http://o.test/"},"result":{"score":{"raw":1e400,"min":0,"max":1e400}}}',
 ])
 
 
@@ -268,6 +286,7 @@ RAW_BODIES = st.sampled_from([
 def check(response, allowed=(200, 204)) -> bool:
     """Never a 5xx: a success, or a 4xx with a JSON error message. True for a success."""
     text = response.get_data(as_text=True)
+    event(f"HTTP {response.status_code}")
     assert response.status_code < 500, text[:2000]
     if response.status_code >= 400:
         error = response.get_json()["error"]
@@ -276,6 +295,18 @@ def check(response, allowed=(200, 204)) -> bool:
         return False
     assert response.status_code in allowed, text[:2000]
     return True
+
+
+def _refuse(name):
+    raise AssertionError(f"the LRS served {name}, which is not JSON")
+
+
+def served_back(client, headers, statement_id) -> dict:
+    """The stored statement, fetched; what the LRS serves must be JSON (no NaN, no Infinity)."""
+    response = client.get(STATEMENTS, query_string={"statementId": statement_id},
+                          headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return json.loads(response.get_data(as_text=True), parse_constant=_refuse)
 
 
 def count(client, headers) -> int:
@@ -291,6 +322,12 @@ def count(client, headers) -> int:
         page = response.get_json()
         total += len(page["statements"])
     return total
+
+
+def query(params: dict) -> str:
+    """A query string; lone surrogates go as the (invalid) UTF-8 bytes a client could send."""
+    return "&".join(f"{name}={urllib.parse.quote(value.encode('utf-8', 'surrogatepass'))}"
+                    for name, value in params.items())
 
 
 def post_raw(client, headers, body: bytes):
@@ -309,8 +346,11 @@ def stored_documents(db) -> int:
 def test_random_json_is_refused_cleanly(client, headers, body):
     before = count(client, headers)
     raw = body if isinstance(body, bytes) else to_json(body)
-    stored = check(post_raw(client, headers, raw), allowed=(200,))
-    if not stored:
+    response = post_raw(client, headers, raw)
+    if check(response, allowed=(200,)):
+        for statement_id in response.get_json():
+            served_back(client, headers, statement_id)
+    else:
         assert count(client, headers) == before
 
 
@@ -318,6 +358,8 @@ def test_random_json_is_refused_cleanly(client, headers, body):
 @given(statement=valid_statements, version=st.sampled_from(["1.0.3", "2.0.0"]))
 def test_valid_statements_are_stored(client, lrs_headers, statement, version):
     headers = lrs_headers("all", version=version)
+    if "id" in statement:  # Hypothesis repeats its UUIDs; a stored id must stay unique
+        statement = {**statement, "id": str(uuid.uuid4())}
     before = count(client, headers)
     response = post_raw(client, headers, to_json(statement))
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -325,17 +367,25 @@ def test_valid_statements_are_stored(client, lrs_headers, statement, version):
 
 
 @FUZZ
-@given(statement=mutated_statements(), batch=st.booleans(),
+@given(statement=mutated_statements(), batch=st.booleans(), multipart=st.booleans(),
        version=st.sampled_from(["1.0.3", "2.0.0"]))
 def test_mutated_statements_are_stored_or_refused_cleanly(client, lrs_headers, statement,
-                                                          batch, version):
+                                                          batch, multipart, version):
     headers = lrs_headers("all", version=version)
     before = count(client, headers)
     body = [statement, {"actor": {"mbox": "mailto:ok@pathway.test"},
                         "verb": {"id": "http://pathway.test/verbs/ok"},
                         "object": {"id": "http://pathway.test/ok"}}] if batch else statement
-    stored = check(post_raw(client, headers, to_json(body)), allowed=(200,))
-    if not stored:  # all or nothing: the good statement of a batch is not stored either
+    if multipart:  # the statements part of a multipart/mixed request, without attachments
+        response = client.post(STATEMENTS, headers=headers, data=(
+            b"--fuzz\r\nContent-Type: application/json\r\n\r\n" + to_json(body)
+            + b"\r\n--fuzz--\r\n"), content_type="multipart/mixed; boundary=fuzz")
+    else:
+        response = post_raw(client, headers, to_json(body))
+    if check(response, allowed=(200,)):
+        for statement_id in response.get_json():
+            served_back(client, headers, statement_id)
+    else:  # all or nothing: the good statement of a batch is not stored either
         assert count(client, headers) == before
 
 
@@ -352,9 +402,7 @@ def test_mutated_statements_put_with_a_statement_id(client, headers, statement, 
                           data=to_json(statement), headers=headers,
                           content_type="application/json")
     if check(response, allowed=(204,)):
-        fetched = client.get(STATEMENTS, query_string={"statementId": statement_id},
-                             headers=headers)
-        assert fetched.status_code == 200
+        assert served_back(client, headers, statement_id)["id"] == statement_id
     else:
         assert count(client, headers) == before
         fetched = client.get(STATEMENTS, query_string={"statementId": statement_id},
@@ -367,7 +415,7 @@ def _agent_parameters():
         lambda a: mutated_from(a) if a else st.just(a))
     return (agents.map(json.dumps) | agent_like.map(lambda a: to_json(a).decode())
             | json_values.map(lambda v: to_json(v).decode()) | st.text(max_size=40)
-            | WEIRD_TEXT)
+            | WEIRD_TEXT | SURROGATES)
 
 
 def mutated_from(agent):
@@ -375,13 +423,16 @@ def mutated_from(agent):
     def mutate(draw):
         value = agent
         path = draw(st.sampled_from(list(_paths(value))))
-        kind = draw(st.sampled_from(["keep", "drop", "retype", "unicode", "deep"]))
+        kind = draw(st.sampled_from(["keep", "drop", "retype", "unicode", "surrogate",
+                                     "deep"]))
         if kind == "drop" and path:
             value = _drop(value, path)
         elif kind == "retype":
             value = _replace(value, path, draw(json_values))
         elif kind == "unicode":
             value = _replace(value, path, draw(WEIRD_TEXT))
+        elif kind == "surrogate":
+            value = _replace(value, path, draw(SURROGATES))
         elif kind == "deep":
             value = _replace(value, path, DEEP.format(draw(st.sampled_from([500, 5_000]))))
         return value
@@ -391,7 +442,7 @@ def mutated_from(agent):
 @FUZZ
 @given(agent=_agent_parameters())
 def test_agent_parameter_of_a_statements_query(client, headers, agent):
-    response = client.get(STATEMENTS, query_string={"agent": agent}, headers=headers)
+    response = client.get(STATEMENTS, query_string=query({"agent": agent}), headers=headers)
     if check(response, allowed=(200,)):
         assert isinstance(response.get_json()["statements"], list)
 
@@ -402,14 +453,45 @@ def test_agent_parameter_of_the_state_resource(client, headers, db, agent, metho
     params = {"activityId": "http://pathway.test/activities/fuzz", "agent": agent,
               "stateId": "fuzz"}
     before = stored_documents(db)
-    response = client.open(STATE, method=method, query_string=params, headers=headers,
+    response = client.open(STATE, method=method, query_string=query(params), headers=headers,
                            data=b'{"page": 1}', content_type="application/json")
     ok = check(response, allowed=(200, 204))
     if ok and method in ("PUT", "POST"):
         assert stored_documents(db) == before + 1
-        fetched = client.get(STATE, query_string=params, headers=headers)
+        fetched = client.get(STATE, query_string=query(params), headers=headers)
         assert fetched.status_code == 200 and fetched.get_json() == {"page": 1}
-        assert client.delete(STATE, query_string=params, headers=headers).status_code == 204
+        assert client.delete(STATE, query_string=query(params),
+                             headers=headers).status_code == 204
         assert stored_documents(db) == before
     elif not ok:
         assert stored_documents(db) == before
+
+
+@pytest.mark.parametrize("where", ["object.definition.extensions", "result.extensions",
+                                   "context.extensions", "actor.name"])
+def test_nesting_up_to_and_past_every_limit(client, headers, where):
+    """Around the LRS's own limit (MAX_JSON_DEPTH) and Python's (about 1,000 frames, less the
+    stack in use): stored while it is within the limit, a 400 past it, never a 5xx."""
+    base = {"actor": {"mbox": "mailto:deep@pathway.test"},
+            "verb": {"id": "http://pathway.test/verbs/nested"},
+            "object": {"id": "http://pathway.test/activities/deep", "definition": {}},
+            "result": {}, "context": {}}
+    limits = range(MAX_JSON_DEPTH - 10, MAX_JSON_DEPTH + 6)
+    for depth in [*limits, *range(900, 1001, 2), 5_000]:
+        statement = json.loads(json.dumps(base))
+        *parents, key = where.split(".")
+        target = statement
+        for name in parents:
+            target = target[name]
+        target[key] = {"http://pathway.test/ext": DEEP.format(0)} if "extensions" in key \
+            else DEEP.format(0)
+        body = to_json(statement).replace(json.dumps(DEEP.format(0)).encode(),
+                                          nested(depth).encode())
+        before = count(client, headers)
+        response = post_raw(client, headers, body)
+        fits = depth + len(parents) + (2 if "extensions" in key else 1) <= MAX_JSON_DEPTH
+        if where == "actor.name" or not fits:
+            assert response.status_code == 400, (depth, response.get_data(as_text=True))
+            assert count(client, headers) == before
+        else:
+            assert response.status_code == 200, (depth, response.get_data(as_text=True))
