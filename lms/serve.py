@@ -14,6 +14,7 @@ def serve(host: str, port: int, workers: int, scheduler: bool = True) -> int:
         "web": subprocess.Popen([
             sys.executable, "-m", "gunicorn", "--workers", str(workers),
             "--bind", f"{host}:{port}", "--access-logfile", "-", "--graceful-timeout", "15",
+            "--no-control-socket",
             "--forwarded-allow-ips", "127.0.0.1", "lms.wsgi:app",
         ]),
     }

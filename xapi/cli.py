@@ -118,15 +118,36 @@ def forwarding_status(as_json):
         age = target["oldest_pending_seconds"]
         click.echo(f"{target['name']} ({state}) {target['endpoint']}: {target['pending']} "
                    f"pending{f', oldest {age} s' if age is not None else ''}, "
-                   f"{target['sent']} sent"
+                   f"{target['sent']} sent, {target['refused']} refused"
                    f"{'; last error: ' + target['last_error'] if target['last_error'] else ''}")
 
 
-@forwarding_group.command("drain")
+@forwarding_group.command("retry")
+@click.argument("name")
 @with_appcontext
-def forwarding_drain():
+def forwarding_retry(name):
+    """Send NAME's refused statements again (after the upstream was put right)."""
+    from xapi.forwarding import retry_refused
+
+    try:
+        with _engine().begin() as connection:
+            count = retry_refused(connection, name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{name}: {count} refused statements queued again")
+
+
+@forwarding_group.command("drain")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 600),
+              help="Seconds to wait for an upstream before giving up on it.")
+@with_appcontext
+def forwarding_drain(timeout):
     """Send what is due now (the scheduler does this every few seconds)."""
+    import socket
+
     from xapi.forwarding import drain
+
+    socket.setdefaulttimeout(timeout)  # tincan sets none: a stalled upstream must not hang us
 
     for name, count in drain(_engine()).items():
         click.echo(f"{name}: sent {count}")

@@ -5,7 +5,10 @@ ids; `activity_prefix`: only statements whose object activity id starts with it)
 statements are stored, a row per matching target goes into the outbox in the same
 transaction. `drain` (run by the scheduler) sends pending rows with `tincan`'s `RemoteLRS`,
 oldest first, in batches; a failed batch is retried with exponential back-off (30 s doubling
-to at most 1 hour), never dropped. `status` says how far each target has got.
+to at most 1 hour), never dropped. When the upstream refuses a batch as invalid (400, 409,
+413, 422), its statements are sent one by one, so that one statement the upstream will never
+take does not hold the others back: that one is marked refused (kept, shown by `status`, sent
+again by `retry_refused`). `status` says how far each target has got.
 """
 
 import json
@@ -91,8 +94,12 @@ def _backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
 
 
-def _send(target: dict, payload: list[dict]) -> str | None:
-    """POST statements upstream with tincan; None on success, else why it failed.
+PERMANENT = {400, 409, 413, 422}  # the upstream judged the statements, not its own state
+
+
+def _send(target: dict, payload: list[dict]) -> tuple[str | None, bool]:
+    """POST statements upstream with tincan: (None, False) on success, else (why it failed,
+    whether the upstream refused the statements themselves).
 
     The statements go as stored, not rebuilt through tincan's Statement model (which
     rewrites timestamps and durations and cannot hold xAPI 2.0 properties such as
@@ -117,11 +124,11 @@ def _send(target: dict, payload: list[dict]) -> str | None:
         try:
             response = lrs._send_request(request)
         except (OSError, HTTPException, ValueError) as exc:  # network failures, bad answers
-            return f"{type(exc).__name__}: {exc}"
+            return f"{type(exc).__name__}: {exc}", False
         if not response.success:
-            status = getattr(response.response, "status", "?")
-            return f"HTTP {status}: {(response.data or '')[:300]}"
-    return None
+            status = getattr(response.response, "status", None)
+            return f"HTTP {status}: {(response.data or '')[:300]}", status in PERMANENT
+    return None, False
 
 
 def drain(engine, limit_batches: int = 50) -> dict[str, int]:
@@ -145,24 +152,66 @@ def _drain_one_batch(engine, target) -> int:
         due = connection.execute(
             select(outbox.c.id, outbox.c.attempts, statements.c.statement)
             .join(statements, statements.c.seq == outbox.c.seq)
-            .where(outbox.c.target_id == target["id"], outbox.c.sent_at.is_(None),
+            .where(outbox.c.target_id == target["id"], _pending(),
                    outbox.c.next_attempt_at <= now)
             .order_by(outbox.c.id).limit(BATCH)).all()
     if not due:
         return 0
-    ids = [row.id for row in due]
-    error = _send(target, [json.loads(row.statement) for row in due])
-    with engine.begin() as connection:
-        if error is None:
-            connection.execute(update(outbox).where(outbox.c.id.in_(ids))
-                               .values(sent_at=datetime.now(UTC), last_error=None))
-            return len(ids)
-        attempts = max(row.attempts for row in due) + 1
-        connection.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
-            attempts=outbox.c.attempts + 1, last_error=error,
-            next_attempt_at=now + _backoff(attempts)))
-    log.warning("forwarding to %s failed (attempt %s): %s", target["name"], attempts, error)
+    error, permanent = _send(target, [json.loads(row.statement) for row in due])
+    if error is None:
+        _mark(engine, [row.id for row in due], sent_at=datetime.now(UTC), last_error=None)
+        return len(due)
+    if permanent and len(due) > 1:
+        return sum(_send_alone(engine, target, row, now) for row in due)
+    if permanent:
+        _mark(engine, [due[0].id], refused_at=now, last_error=error,
+              attempts=outbox.c.attempts + 1)
+        log.warning("forwarding to %s: statement refused: %s", target["name"], error)
+        return 0
+    _retry_later(engine, target, due, error, now)
     return 0
+
+
+def _send_alone(engine, target, row, now) -> int:
+    error, permanent = _send(target, [json.loads(row.statement)])
+    if error is None:
+        _mark(engine, [row.id], sent_at=datetime.now(UTC), last_error=None)
+        return 1
+    if permanent:
+        _mark(engine, [row.id], refused_at=now, last_error=error,
+              attempts=outbox.c.attempts + 1)
+        log.warning("forwarding to %s: statement refused: %s", target["name"], error)
+    else:
+        _retry_later(engine, target, [row], error, now)
+    return 0
+
+
+def _retry_later(engine, target, rows, error, now) -> None:
+    attempts = max(row.attempts for row in rows) + 1
+    _mark(engine, [row.id for row in rows], attempts=outbox.c.attempts + 1, last_error=error,
+          next_attempt_at=now + _backoff(attempts))
+    log.warning("forwarding to %s failed (attempt %s): %s", target["name"], attempts, error)
+
+
+def _mark(engine, ids, **values) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(outbox).where(outbox.c.id.in_(ids)).values(**values))
+
+
+def _pending():
+    return outbox.c.sent_at.is_(None) & outbox.c.refused_at.is_(None)
+
+
+def retry_refused(connection, name: str) -> int:
+    """Queue a target's refused statements again (after the upstream was put right)."""
+    target_id = connection.execute(select(forward_targets.c.id).where(
+        forward_targets.c.name == name)).scalar()
+    if target_id is None:
+        raise ValueError(f"no forwarding target {name}")
+    result = connection.execute(update(outbox).where(
+        outbox.c.target_id == target_id, outbox.c.refused_at.is_not(None),
+        outbox.c.sent_at.is_(None)).values(refused_at=None, next_attempt_at=datetime.now(UTC)))
+    return result.rowcount
 
 
 def status(engine) -> list[dict]:
@@ -172,22 +221,25 @@ def status(engine) -> list[dict]:
     with engine.connect() as connection:
         for target in connection.execute(select(forward_targets)
                                          .order_by(forward_targets.c.id)).mappings():
-            pending = outbox.c.sent_at.is_(None)
+            pending = _pending()
             mine = outbox.c.target_id == target["id"]
             counts = connection.execute(select(
                 func.count().filter(pending), func.count().filter(outbox.c.sent_at.is_not(None)),
                 func.min(outbox.c.next_attempt_at).filter(pending),
-                func.max(outbox.c.sent_at)).where(mine)).one()
+                func.max(outbox.c.sent_at), func.count().filter(outbox.c.refused_at.is_not(None)
+                                                                & outbox.c.sent_at.is_(None)),
+                func.max(outbox.c.attempts).filter(pending)).where(mine)).one()
             oldest = connection.execute(
                 select(statements.c.stored).join(outbox, outbox.c.seq == statements.c.seq)
                 .where(mine, pending).order_by(outbox.c.id).limit(1)).scalar()
             error = connection.execute(select(outbox.c.last_error).where(
-                mine, pending, outbox.c.last_error.is_not(None)).order_by(
+                mine, outbox.c.sent_at.is_(None), outbox.c.last_error.is_not(None)).order_by(
                 outbox.c.id.desc()).limit(1)).scalar()
             report.append({
                 "name": target["name"], "endpoint": target["endpoint"],
                 "active": target["active"], "filter": target["filter"],
-                "pending": counts[0], "sent": counts[1],
+                "pending": counts[0], "sent": counts[1], "refused": counts[4],
+                "attempts": counts[5] or 0,
                 "next_attempt_at": _aware(counts[2]), "last_sent_at": _aware(counts[3]),
                 "oldest_pending_seconds": round((now - _aware(oldest)).total_seconds())
                 if oldest else None,

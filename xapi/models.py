@@ -135,6 +135,8 @@ outbox = Table(
     Column("next_attempt_at", UTC_TIME, nullable=False),
     Column("last_error", Text),
     Column("sent_at", UTC_TIME),
+    Column("refused_at", UTC_TIME, doc="The upstream refused this statement itself (a 4xx "
+                                       "for it alone): kept, shown, retried only on request."),
 )
 Index("ix_xapi_outbox_pending", outbox.c.target_id, outbox.c.sent_at, outbox.c.next_attempt_at)
 

@@ -32,6 +32,9 @@ class ForwardingTargetSchema(ma.Schema):
     filter = ma.fields.Dict()
     pending = ma.fields.Integer(metadata={"description": "Statements waiting to be sent."})
     sent = ma.fields.Integer()
+    refused = ma.fields.Integer(metadata={"description": "Statements the upstream refused "
+                                          "(kept; `lms xapi forwarding retry` sends them again)."})
+    attempts = ma.fields.Integer(metadata={"description": "Most attempts of a pending one."})
     oldest_pending_seconds = ma.fields.Integer(allow_none=True)
     next_attempt_at = ma.fields.AwareDateTime(allow_none=True)
     last_sent_at = ma.fields.AwareDateTime(allow_none=True)

@@ -391,3 +391,36 @@ def test_an_unreachable_upstream_gets_everything_once_it_is_back(
     report = status(runner)["up"]
     assert (report["pending"], report["sent"], report["last_error"]) == (0, 5, None)
     assert all(row.sent_at is not None for row in outbox_rows(app))
+
+
+def test_a_statement_the_upstream_refuses_does_not_hold_the_others_back(
+        app, client, headers, runner, upstream):
+    """The upstream already holds a statement with the same id and other content (409 for
+    it): the batch is sent again one by one, the others arrive, that one is marked refused,
+    kept, shown, and sent again only when asked."""
+    clash = str(uuid.uuid4())
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        f"{upstream.endpoint}statements?statementId={clash}", method="PUT",
+        data=json.dumps(statement(actor="someone-else")).encode(), headers={
+            "Authorization": basic_header(upstream.key, upstream.secret),
+            "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        assert response.status == 204
+    add_target(runner, upstream, "strict")
+    before = post(client, headers, statement(actor="before"))
+    client.put("/xapi/statements", query_string={"statementId": clash},
+               json=statement(actor="ann"), headers=headers)
+    after = post(client, headers, statement(actor="after"))
+
+    assert drain(runner) == {"strict": 2}
+    assert all(upstream.statement(i) is not None for i in before + after)
+    report = status(runner)["strict"]
+    assert (report["pending"], report["sent"], report["refused"]) == (0, 2, 1)
+    assert report["last_error"].startswith("HTTP 409")
+    assert drain(runner) == {"strict": 0}  # a refused statement is not retried by itself
+
+    assert "1 refused statements queued again" in lms(runner, "xapi", "forwarding", "retry",
+                                                      "strict")
+    assert status(runner)["strict"]["pending"] == 1
+    assert drain(runner) == {"strict": 0}
+    assert status(runner)["strict"]["refused"] == 1

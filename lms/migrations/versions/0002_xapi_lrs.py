@@ -1,8 +1,8 @@
 """xAPI LRS: statements, filter keys and index, activities, documents, attachments, clients, forwarding
 
-Revision ID: dc3fc47a71a1
+Revision ID: 091f59333292
 Revises: da5f73659ade
-Create Date: 2026-11-26 05:39:03.109643
+Create Date: 2026-11-26 06:15:43.235847
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dc3fc47a71a1'
+revision = '091f59333292'
 down_revision = 'da5f73659ade'
 branch_labels = None
 depends_on = None
@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('scopes', sa.JSON(), nullable=False),
     sa.Column('authority', sa.JSON(), nullable=False),
-    sa.Column('actor', sa.JSON(), nullable=True),
+    sa.Column('actor', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('registration', sa.String(length=36), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
@@ -90,6 +90,7 @@ def upgrade():
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refused_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_outbox'))
     )
     with op.batch_alter_table('xapi_outbox', schema=None) as batch_op:
