@@ -25,12 +25,18 @@ class ActivityType:
         learning: the default kind of hours, "guided" (with a tutor in real time) or
             "self-study".
         config_schema: a marshmallow schema for the activity's `config` mapping.
+        xapi_type: the xAPI activity type IRI of activities of this kind (their
+            `definition.type` in statements), or None.
+        assessed: True when completing the activity needs a tutor's judgement (a practice
+            assessment), not only the learner's own work.
     """
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     learning: ClassVar[str] = "self-study"
     config_schema: ClassVar[type[ma.Schema]] = NoConfig
+    xapi_type: ClassVar[str | None] = None
+    assessed: ClassVar[bool] = False
 
     def validate_config(self, config: dict) -> dict:
         """The activity's configuration, checked and normalised; raises ValidationError."""

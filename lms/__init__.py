@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     instance_path.mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app, instance_path)
+    # Behind https, the session cookie never travels over plain http.
+    app.config.setdefault("SESSION_COOKIE_SECURE",
+                          str(app.config["BASE_URL"]).startswith("https://"))
     _init_extensions(app)
     _register_features(app)
     return app
@@ -49,13 +52,18 @@ def _ensure_secret_key(app: Flask, instance_path: Path) -> None:
         return
     key_file = instance_path / "secret_key"
     if not key_file.exists():
+        # Written aside, then linked into place: another process starting at the same moment
+        # sees either no key or the whole key, never an empty file.
+        draft = instance_path / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, key_file)
         except FileExistsError:
-            pass  # another process made it first
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
+            pass  # another process made it first; use theirs
+        finally:
+            draft.unlink()
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 

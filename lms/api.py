@@ -122,7 +122,8 @@ def next_link(page: dict) -> dict:
     """Response headers for a page: `Link: <url>; rel="next"` when there is a next page."""
     if not page.get("next_cursor"):
         return {}
-    args = dict(request.args)
+    # Only plain query arguments: names such as _external or _anchor mean something to url_for.
+    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
     args["cursor"] = page["next_cursor"]
     url = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
     return {"Link": f'<{url}>; rel="next"'}

@@ -15,7 +15,8 @@ class Defaults:
     # The site's public base URL; the xAPI actor's account homePage and activity IRIs use it.
     BASE_URL = "http://localhost:8000"
 
-    # Sessions and CSRF for the web pages.
+    # Sessions and CSRF for the web pages (SESSION_COOKIE_SECURE follows BASE_URL's scheme
+    # unless set).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)

@@ -9,6 +9,8 @@ the LRS the activities each learner has finished so far. Every demo account's pa
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
+
 from lms.catalogue.operations import qualification_by_slug
 from lms.enrolment.models import Cohort, Intake, Organisation
 from lms.enrolment.operations import enrol
@@ -120,8 +122,9 @@ def _record_progress(qualification, today: date) -> int:
         .where(User.email.in_(learners)).order_by(Enrolment.id)).scalars().all()
     if not enrolments or any(registration_has_statements(e.registration) for e in enrolments):
         return 0
+    types = current_app.extensions["lms.activity_types"]
     activities = [a for unit in qualification.units for a in unit.activities
-                  if a.type != "assessment"]
+                  if not types[a.type].assessed]  # those wait for a tutor's judgement
     statements = []
     for enrolment in enrolments:
         count = FINISHED.get(enrolment.learner.email.split("@")[0], 0)

@@ -364,3 +364,10 @@ def test_every_422_has_the_same_title(client, admin_headers):
     bad_cursor = client.get("/api/v1/users?cursor=nonsense", headers=admin_headers)
     titles = {assert_problem(r, 422)["title"] for r in (bad_field, bad_cursor)}
     assert titles == {"Unprocessable Content"}
+
+
+@pytest.mark.parametrize("name", ["_external", "_anchor", "_scheme", "_method"])
+def test_url_building_names_in_the_query_string_are_harmless(client, catalogue, name):
+    response = client.get(f"/api/v1/activities?limit=1&{name}=1")
+    assert response.status_code == 200
+    assert "_" + name.lstrip("_") not in response.headers["Link"]

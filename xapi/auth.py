@@ -23,6 +23,7 @@ from xapi.models import clients
 SCOPES = ("statements/write", "statements/read", "statements/read/mine", "state", "define",
           "profile", "all/read", "all")
 CACHE_SECONDS = 5.0
+CACHE_MAX = 10_000
 
 # What each kind of access needs (any one of the scopes).
 NEEDS = {
@@ -152,6 +153,8 @@ def authenticate(engine, header: str | None) -> Client:
         expires = row["expires_at"]
         if expires is not None and expires.tzinfo is None:
             expires = expires.replace(tzinfo=UTC)
+        if len(_cache) >= CACHE_MAX:  # launch credentials come and go: keep it bounded
+            _cache.clear()
         _cache[key] = (now, digest, client, expires)
     if expires is not None and expires <= datetime.now(UTC):
         raise Unauthorized("These launch credentials have expired.")

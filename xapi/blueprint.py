@@ -7,7 +7,6 @@ the credentials' scopes, and answers JSON with the `X-Experience-API-Version` he
 
 import json
 import logging
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 
@@ -15,7 +14,7 @@ from xapi import resources
 from xapi.errors import MethodNotAllowed, NotFound, XAPIError
 from xapi.protocol import VERSION_HEADER, build_request, default_version
 from xapi.resources import CONSISTENT_THROUGH
-from xapi.statements import format_time
+from xapi.statements import consistent_through, format_time
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def _error(status: int, message: str, headers=None) -> Response:
     return Response(body, status=status, mimetype="application/json", headers=headers or {})
 
 
-def _respond(handler, version_required=True, consistent_through=False):
+def _respond(handler, version_required=True, statements_resource=False):
     if request.method == "OPTIONS":
         return Response(status=200)
     xreq, version = None, None
@@ -52,8 +51,9 @@ def _respond(handler, version_required=True, consistent_through=False):
         log.exception("xAPI request failed: %s %s", request.method, request.full_path)
         response = _error(500, "The LRS failed to handle this request; it has been logged.")
     response.headers[VERSION_HEADER] = xreq.version if xreq else (version or default_version())
-    if consistent_through and CONSISTENT_THROUGH not in response.headers:
-        response.headers[CONSISTENT_THROUGH] = format_time(datetime.now(UTC))
+    if statements_resource and CONSISTENT_THROUGH not in response.headers:
+        with current_app.extensions["xapi"].engine.connect() as connection:
+            response.headers[CONSISTENT_THROUGH] = format_time(consistent_through(connection))
     return response
 
 
@@ -72,7 +72,7 @@ def _route(rule, handler, endpoint, version_required=True):
 
     def view(**kwargs):
         return _respond(lambda xreq: handler(xreq, **kwargs), version_required,
-                        consistent_through=statements_resource)
+                        statements_resource=statements_resource)
 
     view.__name__ = endpoint
     view.__doc__ = handler.__doc__

@@ -82,7 +82,7 @@ def forwarding_add(name, endpoint, username, password, verbs, activity_prefix):
     try:
         with _engine().begin() as connection:
             add_target(connection, name, endpoint, username, password, verbs, activity_prefix)
-    except ValueError as exc:
+    except ValueError as exc:  # a bad endpoint, or the name is taken
         raise click.ClickException(str(exc)) from exc
     click.echo(f"forwarding to {name} ({endpoint})")
 
@@ -174,7 +174,13 @@ def export_command(kind, agent, verb, activity, registration, since, until, rela
     query = Query(verb=verb, activity=activity, registration=registration, since=since,
                   until=until, related_activities=related, related_agents=related)
     if agent:
-        query.agent = inverse_functional_identifier(json.loads(agent))
+        try:
+            query.agent = inverse_functional_identifier(json.loads(agent))
+        except (ValueError, AttributeError) as exc:
+            raise click.ClickException(f"--agent is not an Agent as JSON: {exc}") from exc
+        if query.agent is None:
+            raise click.ClickException("--agent names no mbox, mbox_sha1sum, openid or "
+                                       "account: it would match every learner")
     writer = export.csv_lines if kind == "csv" else export.ndjson
     for chunk in writer(_engine(), query, lambda v: parse_timestamp(v, "1.0.3")):
         output.write(chunk)
@@ -190,20 +196,21 @@ def export_command(kind, agent, verb, activity, registration, since, until, rela
 def import_command(source, batch, version):
     """Store the statements of SOURCE (JSON lines, or one JSON array; '-' for stdin).
 
-    Each batch is validated and stored in one transaction, exactly as POST would; a bad
-    statement stops the import at that line, with every earlier batch kept."""
+    Each batch is validated by the same rules as POST and stored in one transaction (with
+    an `import` authority; attachments cannot be imported); a bad statement stops the import
+    at that batch, with every earlier batch kept."""
     import time
 
-    from xapi.service import IMPORT_AUTHORITY, store_batch
+    from xapi.service import import_authority, record
 
     started, total, pending, line_number = time.monotonic(), 0, [], 0
     for line_number, statement in _read_statements(source):
         pending.append(statement)
         if len(pending) >= batch:
-            total += _import(store_batch, pending, version, line_number, IMPORT_AUTHORITY)
+            total += _import(record, pending, version, line_number, import_authority())
             pending = []
     if pending:
-        total += _import(store_batch, pending, version, line_number, IMPORT_AUTHORITY)
+        total += _import(record, pending, version, line_number, import_authority())
     seconds = time.monotonic() - started
     click.echo(f"imported {total} statements in {seconds:.1f} s "
                f"({total / seconds if seconds else 0:.0f}/s)")
@@ -222,11 +229,11 @@ def _read_statements(source):
                 raise click.ClickException(f"line {number}: not JSON ({exc})") from exc
 
 
-def _import(store_batch, statements, version, last_line, authority) -> int:
+def _import(record, statements, version, last_line, authority) -> int:
     from xapi.errors import XAPIError
 
     try:
-        store_batch(statements, authority, version)
+        record(statements, authority, version, authority_key="import")
     except XAPIError as exc:
         first = last_line - len(statements) + 1
         raise click.ClickException(f"lines {first}-{last_line}: {exc.message} "

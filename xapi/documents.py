@@ -89,6 +89,8 @@ def write_document(connection, kind, document_id, content: bytes, content_type: 
     _check_preconditions(existing, if_match, if_none_match, require_header,
                          "POST" if merge else "PUT")
     content_type = content_type or "application/octet-stream"
+    if len(content_type) > 255:
+        raise BadRequest("The Content-Type header is longer than 255 characters.")
     if merge and (existing is not None or is_json(content_type)):
         if is_json(content_type):
             posted = _load_json_object(content, "The posted document")

@@ -62,13 +62,16 @@ def prepare_engine(engine: Engine, busy_timeout_ms: int = 10_000,
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+PG_WRITE_LOCK = 7812001  # the advisory lock every LRS writer holds on PostgreSQL
+
+
 def write_lock(connection) -> None:
     """Serialise statement writers for the rest of this transaction.
 
     SQLite: nothing more to do, `write_transaction` began it IMMEDIATE. PostgreSQL: a
     transaction-scoped advisory lock, so `stored` rises with the storing order there too."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7812001)")
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": PG_WRITE_LOCK})
 
 
 _thread_locks: dict[str, threading.Lock] = {}
@@ -86,6 +89,23 @@ def _writer_queue(database: str):
     with thread_lock, open(database + ".lrs-writer", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
         yield
+
+
+def writer_in_flight(connection) -> bool:
+    """Whether some process is inside a statement-writing transaction right now."""
+    if connection.dialect.name == "postgresql":
+        return bool(connection.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+            "AND objid = %(key)s AND granted)", {"key": PG_WRITE_LOCK}).scalar())
+    database = connection.engine.url.database
+    if connection.dialect.name != "sqlite" or not database or database == ":memory:":
+        return False
+    with open(database + ".lrs-writer", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
 
 
 CHECKPOINT_SECONDS = 0.5
@@ -127,4 +147,5 @@ def write_transaction(engine: Engine):
         return
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection, \
             connection.begin():
+        write_lock(connection)  # documents as well as statements: no lost merges, no races
         yield connection

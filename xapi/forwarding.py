@@ -32,7 +32,8 @@ _targets_cache: dict[object, tuple[float, list[dict]]] = {}
 
 def add_target(connection, name: str, endpoint: str, username: str = "", password: str = "",
                verbs=(), activity_prefix: str | None = None) -> int:
-    """Configure an upstream LRS; statements stored from now on are forwarded to it."""
+    """Configure an upstream LRS; statements stored from now on are forwarded to it (by
+    every server process within TARGETS_CACHE_SECONDS)."""
     if not endpoint.startswith(("http://", "https://")):
         raise ValueError("endpoint must be an http:// or https:// URL")
     if not endpoint.endswith("/"):
@@ -40,15 +41,25 @@ def add_target(connection, name: str, endpoint: str, username: str = "", passwor
     flt = {"verbs": sorted(set(verbs))} if verbs else {}
     if activity_prefix:
         flt["activity_prefix"] = activity_prefix
-    result = connection.execute(insert(forward_targets).values(
-        name=name, endpoint=endpoint, username=username, password=password, filter=flt,
-        active=True, created_at=datetime.now(UTC)))
+    values = {"endpoint": endpoint, "username": username, "password": password, "filter": flt,
+              "active": True}
+    existing = connection.execute(select(forward_targets.c.id, forward_targets.c.active).where(
+        forward_targets.c.name == name)).first()
     _targets_cache.clear()
+    if existing is not None:
+        if existing.active:
+            raise ValueError(f"a forwarding target named {name} exists; remove it first")
+        connection.execute(update(forward_targets).where(forward_targets.c.id == existing.id)
+                           .values(**values))  # a removed target, set up again
+        return existing.id
+    result = connection.execute(insert(forward_targets).values(
+        name=name, created_at=datetime.now(UTC), **values))
     return result.inserted_primary_key[0]
 
 
 def remove_target(connection, name: str) -> bool:
-    """Stop forwarding to a target (its outbox history is kept)."""
+    """Stop forwarding to a target: nothing more is queued or sent to it (its outbox is kept,
+    and is sent on if the target is added again)."""
     result = connection.execute(update(forward_targets).where(forward_targets.c.name == name)
                                 .values(active=False))
     _targets_cache.clear()
@@ -135,7 +146,8 @@ def drain(engine, limit_batches: int = 50) -> dict[str, int]:
     """Send what is due, for every target; returns {target name: statements sent}."""
     sent: dict[str, int] = {}
     with engine.connect() as connection:
-        targets = [dict(r) for r in connection.execute(select(forward_targets)).mappings()]
+        targets = [dict(r) for r in connection.execute(
+            select(forward_targets).where(forward_targets.c.active.is_(True))).mappings()]
     for target in targets:
         sent[target["name"]] = 0
         for _ in range(limit_batches):

@@ -15,7 +15,7 @@ from xapi.errors import BadRequest, Forbidden, NotFound, XAPIError
 from xapi.models import activities, attachments
 from xapi.protocol import XRequest, bool_param, check_params, loads
 from xapi.signals import statement_stored
-from xapi.statements import format_time, store_statements
+from xapi.statements import consistent_through, format_time, store_statements
 from xapi.validation import (
     StatementError,
     inverse_functional_identifier,
@@ -95,6 +95,9 @@ def _check_and_store(xreq: XRequest, body, parts) -> tuple[list[str], list[dict]
         raise BadRequest(str(exc)) from exc
     if not batch:
         raise BadRequest("No statements were sent.")
+    for number, part in enumerate(parts, start=2):
+        if len(part.content_type) > 255:
+            raise BadRequest(f"Part {number}: its Content-Type is longer than 255 characters.")
     try:
         by_hash = att.check_attachments(batch, parts)
         for statement in batch:
@@ -106,7 +109,7 @@ def _check_and_store(xreq: XRequest, body, parts) -> tuple[list[str], list[dict]
     with write_transaction(_lrs().engine) as connection:
         ids, fresh, voided = store_statements(
             connection, batch, client.authority, xreq.version, parts=by_hash, define=define,
-            authority_key=client.key)
+            authority_key=client.key, void_own_only=client.actor is not None)
     if fresh:
         statement_stored.send(current_app._get_current_object(), statements=fresh,
                               voided_ids=voided)
@@ -161,7 +164,7 @@ def _single(xreq: XRequest, client) -> Response:
             statement = _formatted([statement], fmt, xreq, connection)[0]
             text = json.dumps(statement, separators=(",", ":"), ensure_ascii=False)
         headers = {"Last-Modified": _http_date(_aware(stored)),
-                   CONSISTENT_THROUGH: format_time(datetime.now(UTC))}
+                   CONSISTENT_THROUGH: format_time(consistent_through(connection))}
         if bool_param(xreq, "attachments"):
             return _multipart(text, [statement], connection, headers)
     return Response(text, status=200, mimetype="application/json", headers=headers)
@@ -260,8 +263,12 @@ def _page(xreq: XRequest, query: q.Query) -> Response:
     page_max = config.get("XAPI_STATEMENTS_PAGE_MAX", 200)
     size = min(query.limit or page_max, page_max)
     with _lrs().engine.connect() as connection:
-        consistent = format_time(datetime.now(UTC))
+        consistent = format_time(consistent_through(connection))
         rows, after = q.run_query(connection, query, size, _parse_time)
+        if xreq.client.actor is not None:  # launch credentials: their learner's own statements
+            own = inverse_functional_identifier(xreq.client.actor)
+            rows = [row for row in rows
+                    if inverse_functional_identifier(json.loads(row[1])["actor"]) == own]
         more = ""
         if after is not None:
             query.after = after
@@ -387,9 +394,11 @@ def _state_scope(xreq, method):
             raise BadRequest("Parameter 'registration' must be a UUID.")
         scope["registration"] = registration.lower()
     client = xreq.client
-    if client.actor is not None and scope["agent_key"] != inverse_functional_identifier(
-            client.actor):
-        raise Forbidden("These launch credentials may only use their own learner's state.")
+    if client.actor is not None and (
+            scope["agent_key"] != inverse_functional_identifier(client.actor)
+            or (client.registration and scope.get("registration") != client.registration)):
+        raise Forbidden("These launch credentials may only use their own learner's state, "
+                        "in their registration.")
     return scope
 
 

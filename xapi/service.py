@@ -9,24 +9,12 @@ from xapi.signals import statement_stored
 from xapi.statements import store_statements
 from xapi.validation import StatementError, validate_statements
 
-IMPORT_AUTHORITY = {"objectType": "Agent", "name": "Pathway import",
-                    "account": {"homePage": "https://pathway.example/lrs", "name": "import"}}
 
-
-def _validate_and_store(statements, authority, version, authority_key):
-    try:
-        batch = validate_statements(statements, version)
-    except StatementError as exc:
-        raise BadRequest(str(exc)) from exc
-    with write_transaction(current_app.extensions["xapi"].engine) as connection:
-        return store_statements(connection, batch, authority, version,
-                                authority_key=authority_key)
-
-
-def store_batch(statements, authority: dict, version: str = "1.0.3",
-                authority_key: str | None = None) -> list[str]:
-    """Validate and store a batch in one transaction, without sending signals (bulk loads)."""
-    return _validate_and_store(statements, authority, version, authority_key)[0]
+def import_authority() -> dict:
+    """The authority of imported statements: an account named `import` on BASE_URL."""
+    return {"objectType": "Agent", "name": "LRS import",
+            "account": {"homePage": current_app.config.get("BASE_URL", "http://localhost"),
+                        "name": "import"}}
 
 
 def record(statements, authority: dict, version: str = "1.0.3",
@@ -36,7 +24,13 @@ def record(statements, authority: dict, version: str = "1.0.3",
     `authority` is the Agent recorded as the statements' authority. Raises BadRequest (with
     the JSON path at fault) for an invalid statement; nothing is stored then.
     """
-    ids, fresh, voided = _validate_and_store(statements, authority, version, authority_key)
+    try:
+        batch = validate_statements(statements, version)
+    except StatementError as exc:
+        raise BadRequest(str(exc)) from exc
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        ids, fresh, voided = store_statements(connection, batch, authority, version,
+                                              authority_key=authority_key)
     if fresh:
         statement_stored.send(current_app._get_current_object(), statements=fresh,
                               voided_ids=voided)

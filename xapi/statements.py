@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
-from xapi.engine import write_lock
-from xapi.errors import BadRequest, Conflict
+from xapi.engine import write_lock, writer_in_flight
+from xapi.errors import BadRequest, Conflict, Forbidden
 from xapi.forwarding import enqueue as enqueue_forwarding
 from xapi.models import activities, attachments, filter_keys, statement_index, statements
 from xapi.validation import inverse_functional_identifier as ifi
@@ -23,6 +23,19 @@ def format_time(value: datetime) -> str:
     """ISO 8601 in UTC with milliseconds: 2024-05-07T09:30:00.000Z."""
     value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def consistent_through(connection) -> datetime:
+    """The time before which every statement that has or will have that `stored` time is
+    readable: now, unless a writer is mid-transaction, whose statements may be stored at
+    any time from the latest committed one on; then that latest one."""
+    now = _now_ms()
+    if not writer_in_flight(connection):
+        return now
+    last = connection.execute(select(func.max(statements.c.stored))).scalar()
+    if last is None:
+        return now
+    return min(now, last if last.tzinfo else last.replace(tzinfo=UTC))
 
 
 def _now_ms() -> datetime:
@@ -212,12 +225,15 @@ def _update_definitions(connection, found: list[tuple[str, dict]], now) -> None:
 
 def store_statements(connection, batch: list[dict], authority: dict, version: str,
                      parts: dict | None = None, define: bool = True,
-                     authority_key: str | None = None) -> tuple[list[str], list[dict], list[str]]:
+                     authority_key: str | None = None, void_own_only: bool = False,
+                     ) -> tuple[list[str], list[dict], list[str]]:
     """Store validated statements in one transaction that the caller commits.
 
     Returns (ids in the order given, the statements newly stored, ids they voided). A
     statement already stored with the same id and equivalent content is accepted and not
-    stored again; different content is a 409. Nothing is stored if anything is refused.
+    stored again; different content is a 409. With `void_own_only` (launch credentials),
+    only statements stored under the same `authority_key` may be voided. Nothing is stored
+    if anything is refused.
     """
     ids = []
     for statement in batch:
@@ -251,8 +267,15 @@ def store_statements(connection, batch: list[dict], authority: dict, version: st
     targets = {}
     if refs:
         targets = {row.id: row for row in connection.execute(
-            select(statements.c.id, statements.c.voiding_target, statements.c.statement)
+            select(statements.c.id, statements.c.voiding_target, statements.c.statement,
+                   statements.c.authority_key)
             .where(statements.c.id.in_(list(refs))))}
+    if void_own_only:
+        for sid, target in voids.items():
+            row = targets.get(target)
+            if row is None or row.authority_key != authority_key:
+                raise Forbidden(f"Statement {sid}: these credentials may only void "
+                                "statements they stored themselves.")
     batch_voiding = set(voids)
     for sid, target in voids.items():
         if (target in targets and targets[target].voiding_target) or target in batch_voiding:

@@ -22,3 +22,5 @@ class Assessment(ActivityType):
     title = "Practice assessment"
     learning = "self-study"
     config_schema = AssessmentConfig
+    xapi_type = "http://adlnet.gov/expapi/activities/assessment"
+    assessed = True

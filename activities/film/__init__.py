@@ -21,3 +21,4 @@ class Film(ActivityType):
     title = "Film"
     learning = "self-study"
     config_schema = FilmConfig
+    xapi_type = "http://activitystrea.ms/schema/1.0/video"

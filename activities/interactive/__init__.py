@@ -15,3 +15,4 @@ class Interactive(ActivityType):
     title = "Interactive activity"
     learning = "self-study"
     config_schema = InteractiveConfig
+    xapi_type = "http://adlnet.gov/expapi/activities/module"

@@ -20,3 +20,4 @@ class Reading(ActivityType):
     title = "Reading"
     learning = "self-study"
     config_schema = ReadingConfig
+    xapi_type = "http://id.tincanapi.com/activitytype/document"

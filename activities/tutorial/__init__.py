@@ -15,3 +15,4 @@ class Tutorial(ActivityType):
     title = "Tutorial"
     learning = "guided"
     config_schema = TutorialConfig
+    xapi_type = "http://adlnet.gov/expapi/activities/meeting"

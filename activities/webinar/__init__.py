@@ -17,3 +17,4 @@ class Webinar(ActivityType):
     title = "Webinar"
     learning = "guided"
     config_schema = WebinarConfig
+    xapi_type = "http://id.tincanapi.com/activitytype/webinar"

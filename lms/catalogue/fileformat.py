@@ -10,8 +10,8 @@ assessment criteria and activities:
         - slug, number, title, credits, hours, grading (pass | pass-merit-distinction), summary
           criteria:   [{code, text}, ...]
           activities:
-            - slug, type, title, summary, hours, learning (guided | self-study),
-              required (default true), config (checked by the activity type)
+            - slug, type, title, summary, hours, learning (guided | self-study; default:
+              the type's), required (default true), config (checked by the activity type)
 
 Rules beyond the field types: slugs are unique across the file; a unit's activity hours add up
 to its hours, and the units' credits and hours to the qualification's; each `type` is an
@@ -58,8 +58,9 @@ class ActivityEntry(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     summary = ma.fields.String(load_default="")
     hours = _hours()
-    learning = ma.fields.String(required=True,
-                                validate=ma.validate.OneOf(["guided", "self-study"]))
+    learning = ma.fields.String(load_default=None,
+                                validate=ma.validate.OneOf(["guided", "self-study"]),
+                                metadata={"description": "Default: the activity type's."})
     required = ma.fields.Boolean(load_default=True)
     config = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
 
@@ -201,6 +202,8 @@ def _activity_problems(where, activity, codes, activity_types):
     if kind not in activity_types:
         known = ", ".join(sorted(activity_types)) or "none installed"
         return [(f"{where}.type", f"unknown activity type {kind!r}; expected one of: {known}")]
+    if activity["learning"] is None:
+        activity["learning"] = activity_types[kind].learning
     try:
         activity["config"] = activity_types[kind].validate_config(activity["config"])
     except ma.ValidationError as exc:

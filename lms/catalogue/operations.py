@@ -89,6 +89,8 @@ def _apply(entry: dict, source: str) -> LoadReport:
         if unit is not None and unit.number != unit_entry["number"]:
             unit.number = -unit.id
     activities = _by_slug(Activity, [a["slug"] for u in entry["units"] for a in u["activities"]])
+    db.session.flush()  # a new qualification gets its id
+    _refuse_other_qualifications(source, qualification, units, activities)
     kept_activity_ids = set()
     for unit_entry in entry["units"]:
         unit = _apply_unit(qualification, units.get(unit_entry["slug"]), unit_entry, report)
@@ -110,6 +112,22 @@ def _apply(entry: dict, source: str) -> LoadReport:
         qualification.updated_at = utcnow()
     db.session.flush()
     return report
+
+
+def _refuse_other_qualifications(source, qualification, units, activities) -> None:
+    """Slugs are global: a file may not take over another qualification's units or
+    activities (loading it would move them out of their qualification)."""
+    problems = []
+    for slug, unit in units.items():
+        if unit.qualification_id != qualification.id:
+            problems.append((f"unit {slug}", "belongs to qualification "
+                             f"{unit.qualification.slug!r}; choose another slug"))
+    for slug, activity in activities.items():
+        if activity.unit.qualification_id != qualification.id:
+            problems.append((f"activity {slug}", "belongs to qualification "
+                             f"{activity.unit.qualification.slug!r}; choose another slug"))
+    if problems:
+        raise CatalogueError(source, problems)
 
 
 def _apply_unit(qualification, unit, entry, report) -> Unit:

@@ -78,12 +78,22 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+_dummy_hash: dict[str, str] = {}
+
+
+def _dummy_check(password: str) -> None:
+    """One verification against a hash nobody has, costing what a real check costs, so the
+    time taken does not tell which e-mail addresses have accounts."""
+    if "hash" not in _dummy_hash:
+        _dummy_hash["hash"] = hash_password(secrets.token_urlsafe(16))
+    verify_password(_dummy_hash["hash"], password)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Rehashes outdated hashes."""
     user = user_by_email(email)
-    if user is None or not user.active:
-        # Spend the same time as a real check, so timing does not reveal which e-mails exist.
-        verify_password(hash_password("not a real password"), password)
+    if user is None or not user.active or not user.password_hash:
+        _dummy_check(password)
         return None
     if not verify_password(user.password_hash, password):
         return None

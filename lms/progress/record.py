@@ -27,14 +27,11 @@ from xapi.service import record
 ADL = "http://adlnet.gov/expapi/verbs/"
 COMPLETED = Verb(id=ADL + "completed", display=LanguageMap({"en-GB": "completed"}))
 ATTENDED = Verb(id=ADL + "attended", display=LanguageMap({"en-GB": "attended"}))
-ACTIVITY_TYPES = {
-    "film": "http://activitystrea.ms/schema/1.0/video",
-    "reading": "http://id.tincanapi.com/activitytype/document",
-    "webinar": "http://id.tincanapi.com/activitytype/webinar",
-    "tutorial": "http://adlnet.gov/expapi/activities/meeting",
-    "interactive": "http://adlnet.gov/expapi/activities/module",
-    "assessment": "http://adlnet.gov/expapi/activities/assessment",
-}
+
+
+def _activity_type(activity):
+    """The activity's type plugin (its name is data; the plugin says what it means)."""
+    return current_app.extensions["lms.activity_types"][activity.type]
 
 
 def pathway_authority() -> dict:
@@ -56,7 +53,7 @@ def finished_statement(enrolment, activity, when: datetime, spent: timedelta) ->
         verb=ATTENDED if activity.learning == "guided" else COMPLETED,
         object=Activity(id=activity_iri(activity), definition=ActivityDefinition(
             name=LanguageMap({"en-GB": activity.title}),
-            type=ACTIVITY_TYPES.get(activity.type))),
+            type=_activity_type(activity).xapi_type)),
         context=Context(registration=enrolment.registration,
                         context_activities=ContextActivities(
                             parent=[Activity(id=unit_iri(unit))],

@@ -253,3 +253,37 @@ def test_lms_catalogue_load_loads_nothing_when_one_file_is_bad(runner, db, diplo
     assert "nothing loaded" in result.output
     assert f"{bad}: {problem}" in result.output
     assert dump(db, everything) == before
+
+
+def test_a_file_cannot_take_over_another_qualifications_units(app, db, catalogue, tmp_path):
+    """Slugs are global: reusing the Diploma's unit slug in another qualification is refused,
+    and the Diploma keeps its five units and every activity."""
+    from lms.catalogue.fileformat import CatalogueError
+    from lms.catalogue.operations import load_file, qualification_by_slug
+
+    diploma_unit = catalogue.units[0]
+    other = tmp_path / "other.yaml"
+    other.write_text(f"""
+format: pathway-catalogue/1
+qualification:
+  slug: another-certificate
+  title: Another certificate
+  credits: 1
+  hours: 10
+  months_to_complete: 6
+  units:
+    - slug: {diploma_unit.slug}
+      number: 1
+      title: Borrowed
+      credits: 1
+      hours: 10
+      activities:
+        - {{slug: borrowed-reading, type: reading, title: R, hours: 10, learning: self-study}}
+""")
+    with pytest.raises(CatalogueError) as refused:
+        load_file(other)
+    db.session.rollback()
+    assert f"unit {diploma_unit.slug}: belongs to qualification" in str(refused.value)
+    diploma = qualification_by_slug(catalogue.slug)
+    assert len(diploma.units) == 5
+    assert sum(len(unit.activities) for unit in diploma.units) == 70

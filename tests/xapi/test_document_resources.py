@@ -597,3 +597,13 @@ def test_about_needs_neither_credentials_nor_a_version_header(client):
     assert {"1.0.3", "2.0.0"} <= set(body["version"])
     assert isinstance(body.get("extensions", {}), dict)
     assert response.headers["X-Experience-API-Version"]
+
+
+def test_a_content_type_longer_than_the_lrs_keeps_is_refused(client, lrs_headers):
+    headers = {**lrs_headers("all"), "Content-Type": "text/plain; x=" + "a" * 300}
+    response = client.put("/xapi/activities/state", headers=headers, data=b"hello",
+                          query_string={"activityId": "http://pathway.test/a",
+                                        "agent": '{"mbox": "mailto:ann@pathway.test"}',
+                                        "stateId": "long"})
+    assert response.status_code == 400
+    assert "longer than 255" in response.get_json()["error"]["message"]

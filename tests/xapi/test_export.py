@@ -95,3 +95,18 @@ def test_cli_export(runner, stored, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
     assert [row["id"] for row in rows] == stored[:5]
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted(client, headers):
+    sneaky = statement(1, who="ann")
+    sneaky["actor"]["name"] = "=HYPERLINK(\"http://evil.example\")"
+    client.post("/xapi/statements", json=sneaky, headers=headers)
+    response = client.get("/xapi/extensions/export/statements.csv", headers=headers)
+    [row] = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert row["actor_name"] == "'=HYPERLINK(\"http://evil.example\")"
+
+
+def test_cli_export_refuses_an_agent_that_names_no_one(runner, stored):
+    result = runner.invoke(args=["xapi", "export", "--agent", '{"name": "Ann"}'])
+    assert result.exit_code != 0
+    assert "would match every learner" in result.output

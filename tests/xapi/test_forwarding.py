@@ -424,3 +424,23 @@ def test_a_statement_the_upstream_refuses_does_not_hold_the_others_back(
     assert status(runner)["strict"]["pending"] == 1
     assert drain(runner) == {"strict": 0}
     assert status(runner)["strict"]["refused"] == 1
+
+
+def test_a_removed_target_gets_nothing_more_and_can_be_added_again(app, client, headers,
+                                                                  runner, tmp_path):
+    """Removing a target stops forwarding at once (no attempts are made); adding the name
+    again sets it up anew (its queued statements go on)."""
+    port = _free_port()  # nothing listens here: any attempt would be recorded as an error
+    lms(runner, "xapi", "forwarding", "add", "--name", "gone",
+        "--endpoint", f"http://127.0.0.1:{port}/xapi/")
+    post(client, headers, statement())
+    assert "stopped forwarding to gone" in lms(runner, "xapi", "forwarding", "remove", "gone")
+    assert drain(runner) == {}
+    assert [row.attempts for row in outbox_rows(app)] == [0]
+    assert "forwarding to gone" in lms(runner, "xapi", "forwarding", "add", "--name", "gone",
+                                       "--endpoint", f"http://127.0.0.1:{port}/xapi/")
+    again = runner.invoke(args=["xapi", "forwarding", "add", "--name", "gone",
+                                "--endpoint", f"http://127.0.0.1:{port}/xapi/"])
+    assert again.exit_code != 0 and "exists; remove it first" in again.output
+    assert drain(runner) == {"gone": 0}
+    assert [row.attempts for row in outbox_rows(app)] == [1]

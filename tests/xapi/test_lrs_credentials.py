@@ -386,3 +386,79 @@ def test_launch_credentials_helper_limits_content_to_its_learner(app, client):
     other = {**mine, "actor": {"mbox": "mailto:someone.else@pathway.test"}}
     assert client.post("/xapi/statements", json=mine, headers=headers).status_code == 200
     assert client.post("/xapi/statements", json=other, headers=headers).status_code == 403
+
+
+def _launch_headers(app, learner, registration):
+    import base64
+
+    from xapi.auth import create_launch_credentials
+
+    with app.extensions["xapi"].engine.begin() as connection:
+        key, secret = create_launch_credentials(connection, learner, registration,
+                                                "http://pathway.test", minutes=5)
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+            "X-Experience-API-Version": "1.0.3"}
+
+
+def test_launch_credentials_void_only_what_they_stored(app, client, lrs_headers):
+    import uuid as uuid_module
+
+    learner = {"account": {"homePage": "http://pathway.test", "name": "learner-2"}}
+    registration = str(uuid_module.uuid4())
+    launch = _launch_headers(app, learner, registration)
+    tutor = lrs_headers("all")
+    judgement = {"actor": learner, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+                 "object": {"id": "http://pathway.test/activities/assessment"},
+                 "context": {"registration": registration}}
+    [judged] = client.post("/xapi/statements", json=judgement, headers=tutor).get_json()
+    [own] = client.post("/xapi/statements", json={**judgement, "verb": {
+        "id": "http://adlnet.gov/expapi/verbs/experienced"}}, headers=launch).get_json()
+
+    def void(target):
+        return {"actor": learner, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+                "object": {"objectType": "StatementRef", "id": target},
+                "context": {"registration": registration}}
+
+    refused = client.post("/xapi/statements", json=void(judged), headers=launch)
+    assert refused.status_code == 403
+    assert "only void statements they stored" in refused.get_json()["error"]["message"]
+    assert client.get("/xapi/statements", query_string={"statementId": judged},
+                      headers=tutor).status_code == 200
+    assert client.post("/xapi/statements", json=void(own), headers=launch).status_code == 200
+
+
+def test_launch_credentials_list_only_statements_by_their_learner(app, client, lrs_headers):
+    import uuid as uuid_module
+
+    learner = {"account": {"homePage": "http://pathway.test", "name": "learner-3"}}
+    registration = str(uuid_module.uuid4())
+    launch = _launch_headers(app, learner, registration)
+    about_the_learner = {"actor": {"mbox": "mailto:tutor@pathway.test"},
+                         "verb": {"id": "http://adlnet.gov/expapi/verbs/mentored"},
+                         "object": {"objectType": "Agent", **learner},
+                         "context": {"registration": registration}}
+    by_the_learner = {"actor": learner, "verb": {"id": "http://adlnet.gov/expapi/verbs/asked"},
+                      "object": {"id": "http://pathway.test/activities/tutorial"},
+                      "context": {"registration": registration}}
+    client.post("/xapi/statements", json=about_the_learner, headers=lrs_headers("all"))
+    [mine] = client.post("/xapi/statements", json=by_the_learner, headers=launch).get_json()
+    listed = client.get("/xapi/statements", headers=launch).get_json()["statements"]
+    assert [s["id"] for s in listed] == [mine]
+
+
+def test_launch_credentials_keep_to_their_registration_for_state(app, client):
+    import json as json_module
+    import uuid as uuid_module
+
+    learner = {"account": {"homePage": "http://pathway.test", "name": "learner-4"}}
+    registration = str(uuid_module.uuid4())
+    launch = _launch_headers(app, learner, registration)
+    params = {"activityId": "http://pathway.test/activities/film",
+              "agent": json_module.dumps(learner), "stateId": "bookmark"}
+    assert client.put("/xapi/activities/state", query_string={**params,
+                      "registration": registration}, data=b"{}", headers={
+                          **launch, "Content-Type": "application/json"}).status_code == 204
+    for other in ({}, {"registration": str(uuid_module.uuid4())}):
+        response = client.get("/xapi/activities/state", query_string={**params, **other},
+                              headers=launch)
+        assert response.status_code == 403

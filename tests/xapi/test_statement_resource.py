@@ -592,3 +592,32 @@ def test_a_body_that_is_not_json_is_400(client, headers):
     assert response.status_code == 400
     assert response.mimetype == "application/json"
     assert response.get_json()["error"]["status"] == 400
+
+
+def test_consistent_through_waits_for_a_writer_still_in_its_transaction(app, client, headers):
+    """While a writer holds the LRS's write lock (it may yet store statements stamped with
+    any time from the latest stored one on), the header says no later than that time."""
+    import fcntl
+
+    from sqlalchemy import text
+
+    [first] = post(client, headers, statement())
+    stored = client.get("/xapi/statements", query_string={"statementId": first},
+                        headers=headers).get_json()["stored"]
+    engine = app.extensions["xapi"].engine
+    if engine.dialect.name == "postgresql":
+        holder = engine.connect()
+        holder.execute(text("SELECT pg_advisory_lock(7812001)"))
+        release = lambda: (holder.execute(text("SELECT pg_advisory_unlock(7812001)")),  # noqa: E731
+                           holder.close())
+    else:
+        handle = open(engine.url.database + ".lrs-writer", "a")  # noqa: SIM115
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        release = handle.close
+    try:
+        during = client.get("/xapi/statements", headers=headers)
+    finally:
+        release()
+    after = client.get("/xapi/statements", headers=headers)
+    assert during.headers["X-Experience-API-Consistent-Through"] == stored
+    assert after.headers["X-Experience-API-Consistent-Through"] > stored
