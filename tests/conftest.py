@@ -7,7 +7,12 @@ Alembic migrations; after each test every table is emptied, so tests are isolate
 commit like real requests do.
 """
 
+import json
 import os
+import signal
+import socket
+import subprocess
+import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -232,3 +237,33 @@ def lrs_headers(lrs_credentials):
         return {"Authorization": basic_header(key, secret), "X-Experience-API-Version": version}
 
     return make
+
+
+# ---- real server processes (for the tests that start `lms serve` or `lms scheduler`) ---------
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_process(process, seconds=30) -> int:
+    """SIGTERM `process` and wait for it (killed, and an error raised, if it hangs)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
+
+
+def health(base: str) -> dict | None:
+    """The JSON of `base`/healthz, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
+            return json.loads(response.read())
+    except OSError:
+        return None

@@ -1,8 +1,6 @@
 """`/healthz`, the single scheduler process and `lms serve`, run as real processes."""
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +8,7 @@ import urllib.request
 from json import loads
 
 import pytest
+from conftest import free_port, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -35,15 +34,6 @@ def _scheduler_state(client):
     return client.get("/healthz").json["scheduler"]["state"]
 
 
-def _stop(process, seconds=30):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        raise
 
 
 def test_healthz_without_a_scheduler(client):
@@ -75,16 +65,12 @@ def test_one_scheduler_runs_beats_and_stops_cleanly(app, client, database_url, d
         assert "heartbeat" in jobs
         db.session.rollback()
     finally:
-        status = _stop(first)
+        status = stop_process(first)
         log.close()
     assert status == 0, (tmp_path / "scheduler.log").read_text()
     assert _scheduler_state(client) == "stopped"
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _get_json(url):
@@ -96,7 +82,7 @@ def _get_json(url):
 
 
 def test_lms_serve_runs_web_and_scheduler_and_stops_both(app, database_url, tmp_path):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
@@ -111,7 +97,7 @@ def test_lms_serve_runs_web_and_scheduler_and_stops_both(app, database_url, tmp_
         [diploma] = _get_json(f"{base}/api/v1/qualifications")["items"]
         assert (diploma["credits"], diploma["hours"], diploma["unit_count"]) == (36, 360, 5)
     finally:
-        status = _stop(server)
+        status = stop_process(server)
         log.close()
     assert status == 0, (tmp_path / "serve.log").read_text()
     assert _get_json(f"{base}/healthz") is None  # nothing is left listening

@@ -10,8 +10,6 @@ outbox table.
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import free_port, health, stop_process
 from sqlalchemy import select, update
 
 from xapi.auth import basic_header
@@ -37,29 +36,10 @@ PASSED = "http://adlnet.gov/expapi/verbs/passed"
 
 # ---- the upstream LRS ----------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
-def _stop(process, seconds=30) -> int:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        raise
 
 
-def _health(base):
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
-            return json.loads(response.read())
-    except OSError:
-        return None
 
 
 class Upstream:
@@ -67,7 +47,7 @@ class Upstream:
 
     def __init__(self, folder):
         self.folder = folder
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.endpoint = f"{self.base}/xapi/"
         self.log = folder / "upstream.log"
@@ -98,16 +78,16 @@ class Upstream:
                 env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 deadline = time.monotonic() + 60
-                while not ((h := _health(self.base)) and h["database"]["ok"]
+                while not ((h := health(self.base)) and h["database"]["ok"]
                            and h["scheduler"]["state"] == "running"):
                     assert process.poll() is None, self.log.read_text()
                     assert time.monotonic() < deadline, "the upstream did not come up"
                     time.sleep(0.2)
                 yield self
             finally:
-                status = _stop(process)
+                status = stop_process(process)
         assert status == 0, self.log.read_text()
-        assert _health(self.base) is None  # nothing is left listening
+        assert health(self.base) is None  # nothing is left listening
 
     def get(self, path="statements", version="1.0.3", **params):
         """(status, JSON body) of a GET on the upstream's xAPI."""
@@ -430,7 +410,7 @@ def test_a_removed_target_gets_nothing_more_and_can_be_added_again(app, client, 
                                                                   runner, tmp_path):
     """Removing a target stops forwarding at once (no attempts are made); adding the name
     again sets it up anew (its queued statements go on)."""
-    port = _free_port()  # nothing listens here: any attempt would be recorded as an error
+    port = free_port()  # nothing listens here: any attempt would be recorded as an error
     lms(runner, "xapi", "forwarding", "add", "--name", "gone",
         "--endpoint", f"http://127.0.0.1:{port}/xapi/")
     post(client, headers, statement())

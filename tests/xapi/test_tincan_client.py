@@ -20,16 +20,14 @@ Where tincan 1.0.0 and this LRS do not fit together, the test says so and shows 
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 
 import pytest
+from conftest import free_port, health, stop_process
 from tincan import (
     Activity,
     ActivityDefinition,
@@ -57,10 +55,6 @@ ACTIVITY = "http://pathway.test/xapi/activities/tincan-unit"
 
 # ---- a served LRS --------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _env(instance, database_url) -> dict:
@@ -70,29 +64,14 @@ def _env(instance, database_url) -> dict:
     return env
 
 
-def _health(base):
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
-            return json.loads(response.read())
-    except OSError:
-        return None
 
 
-def _stop(process, seconds=30) -> int:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        raise
 
 
 @contextmanager
 def served(env, log_path):
     """`lms serve` (web + scheduler) until the block ends; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "a") as log:
         process = subprocess.Popen(
@@ -100,14 +79,14 @@ def served(env, log_path):
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             deadline = time.monotonic() + 60
-            while not ((h := _health(base)) and h["database"]["ok"]
+            while not ((h := health(base)) and h["database"]["ok"]
                        and h["scheduler"]["state"] == "running"):
                 assert process.poll() is None, log_path.read_text()
                 assert time.monotonic() < deadline, "lms serve did not come up"
                 time.sleep(0.2)
             yield base
         finally:
-            status = _stop(process)
+            status = stop_process(process)
     assert status == 0, log_path.read_text()
 
 
