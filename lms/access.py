@@ -63,8 +63,3 @@ class _LoginRedirect(Exception):
 def login_redirect(_error):
     """Send an anonymous visitor of a page to the login page, then back."""
     return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
-
-
-def has_role(*roles: str) -> bool:
-    """Whether the current user holds any of `roles`."""
-    return current_user.is_authenticated and bool(set(roles) & current_user.role_names)

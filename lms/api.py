@@ -4,7 +4,6 @@ and the schemas they share."""
 import base64
 import binascii
 import json
-from collections.abc import Callable
 
 import marshmallow as ma
 from flask import current_app, request, url_for
@@ -100,7 +99,7 @@ def _encode_cursor(after: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
 
 
-def paginate(db, statement, key, args: dict, to_item: Callable = lambda row: row):
+def paginate(db, statement, key, args: dict):
     """One page of `statement` ordered by the integer column `key`, after `args["cursor"]`.
 
     The cursor holds the last key seen, so a page stays stable while rows are added.
@@ -115,7 +114,7 @@ def paginate(db, statement, key, args: dict, to_item: Callable = lambda row: row
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _encode_cursor(getattr(rows[-1], key.key)) if more and rows else None
-    return {"items": [to_item(row) for row in rows], "next_cursor": next_cursor}
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 def next_link(page: dict) -> dict:

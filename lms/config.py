@@ -47,4 +47,3 @@ class Defaults:
     XAPI_STATEMENTS_PAGE_MAX = 200
     XAPI_FORWARD_SECONDS = 15
 
-    TIMEZONE = "Europe/London"

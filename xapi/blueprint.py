@@ -117,8 +117,3 @@ def _unknown(xreq, rest):
 _route("/<path:rest>", _unknown, "unknown", version_required=False)
 _route("/about", _by_method(GET=resources.about, HEAD=resources.about), "about",
        version_required=False)
-
-
-def lrs():
-    """The LRS state of the current app (engine and settings)."""
-    return current_app.extensions["xapi"]

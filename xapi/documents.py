@@ -36,12 +36,6 @@ def get_document(connection, kind, document_id, **scope):
     return row
 
 
-def document_exists(connection, kind, document_id, **scope) -> bool:
-    """Whether the document is stored."""
-    return connection.execute(select(documents.c.id).where(
-        *_where(kind, **scope), documents.c.document_id == document_id)).first() is not None
-
-
 def list_ids(connection, kind, since=None, **scope) -> tuple[list[str], datetime | None]:
     """Ids of the documents in a scope (changed after `since`), and the latest change."""
     statement = select(documents.c.document_id, documents.c.updated).where(*_where(kind, **scope))
@@ -52,7 +46,8 @@ def list_ids(connection, kind, since=None, **scope) -> tuple[list[str], datetime
     return [row.document_id for row in rows], latest
 
 
-def _check_preconditions(existing, if_match, if_none_match, require_header, method):
+def _check_preconditions(existing, if_match, if_none_match, require_header, method,
+                         create_needs_header=False):
     if if_match is not None:
         tags = {t.strip() for t in if_match.split(",")}
         if existing is None or ("*" not in tags and existing["etag"] not in tags):
@@ -61,7 +56,11 @@ def _check_preconditions(existing, if_match, if_none_match, require_header, meth
         tags = {t.strip() for t in if_none_match.split(",")}
         if existing is not None and ("*" in tags or existing["etag"] in tags):
             raise PreconditionFailed("If-None-Match: the document already exists.")
-    if require_header and existing is not None and if_match is None and if_none_match is None:
+    blind = if_match is None and if_none_match is None
+    if create_needs_header and existing is None and blind:
+        raise BadRequest("A PUT to a profile must carry If-Match (the current ETag) or "
+                         "If-None-Match: * (to create it).")
+    if require_header and existing is not None and blind:
         raise Conflict(f"The document exists: send If-Match (its ETag) or If-None-Match to "
                        f"{method} it.")
 
@@ -82,12 +81,12 @@ def is_json(content_type: str) -> bool:
 
 def write_document(connection, kind, document_id, content: bytes, content_type: str, *,
                    merge: bool, if_match=None, if_none_match=None, require_header=False,
-                   **scope) -> str:
+                   create_needs_header=False, **scope) -> str:
     """PUT (replace) or POST (merge JSON objects, else store) one document; returns its ETag."""
     existing = connection.execute(select(documents).where(
         *_where(kind, **scope), documents.c.document_id == document_id)).mappings().first()
     _check_preconditions(existing, if_match, if_none_match, require_header,
-                         "POST" if merge else "PUT")
+                         "POST" if merge else "PUT", create_needs_header)
     content_type = content_type or "application/octet-stream"
     if len(content_type) > 255:
         raise BadRequest("The Content-Type header is longer than 255 characters.")

@@ -5,7 +5,7 @@ parameter rules shared by every resource."""
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from flask import request
@@ -34,7 +34,6 @@ class XRequest:
     version: str = LATEST_1
     alternate: bool = False
     client: object = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def mimetype(self) -> str:

@@ -4,7 +4,7 @@ the `exact`, `ids` or `canonical` format."""
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 from sqlalchemy import exists, select
 
@@ -39,7 +39,6 @@ class Query:
     only_authority: str | None = None
     only_actor: str | None = None
     only_registration: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def token(self) -> str:
         """This query, continued after `after`, as an opaque `more` token."""

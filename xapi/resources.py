@@ -365,19 +365,14 @@ def _write(xreq, kind, id_name, scope, merge, require_header):
     content_type = xreq.headers.get("Content-Type", "")
     if merge and docs.is_json(content_type):
         xreq.json_body("The document")
-    if (require_header and kind != "state" and xreq.method == "PUT"
-            and xreq.headers.get("If-Match") is None
-            and xreq.headers.get("If-None-Match") is None):
-        with _lrs().engine.connect() as connection:
-            exists = docs.document_exists(connection, kind, xreq.params[id_name], **scope)
-        if not exists:
-            raise BadRequest("A PUT to a profile must carry If-Match (the current ETag) or "
-                             "If-None-Match: * (to create it).")
     with write_transaction(_lrs().engine) as connection:
         etag = docs.write_document(
             connection, kind, xreq.params[id_name], xreq.body, content_type, merge=merge,
             if_match=xreq.headers.get("If-Match"), if_none_match=xreq.headers.get("If-None-Match"),
-            require_header=require_header, **scope)
+            require_header=require_header,
+            # 1.0.3 makes profile PUTs say what they expect even to create a document
+            create_needs_header=require_header and kind != "state" and xreq.method == "PUT",
+            **scope)
     return Response(status=204, headers={"ETag": etag})
 
 

@@ -33,10 +33,3 @@ def enrolments_of(learner) -> list[Enrolment]:
         db.select(Enrolment).where(Enrolment.learner_id == learner.id)
         .order_by(Enrolment.start_date.desc())
     ).scalars())
-
-
-def learners_of_tutor(tutor) -> set[int]:
-    """Ids of the learners `tutor` tutors on any enrolment."""
-    return set(db.session.execute(
-        db.select(Enrolment.learner_id).where(Enrolment.tutor_id == tutor.id)
-    ).scalars())
