@@ -94,13 +94,29 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     """Models, blueprints, CLI commands and error handlers of every feature."""
     from activities import discover_activity_types
-    from lms import catalogue, cli, enrolment, errors, health, lrs, people, scheduler, web
+    from lms import (
+        assessment,
+        catalogue,
+        cli,
+        content,
+        enrolment,
+        errors,
+        health,
+        lrs,
+        people,
+        progress,
+        scheduler,
+        web,
+    )
 
     app.extensions["lms.activity_types"] = discover_activity_types()
     errors.init_app(app)
     people.init_app(app)
     catalogue.init_app(app)
     enrolment.init_app(app)
+    content.init_app(app)
+    progress.init_app(app)
+    assessment.init_app(app)
     lrs.init_app(app)
     scheduler.init_app(app)
     health.init_app(app)

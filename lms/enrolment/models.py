@@ -91,3 +91,23 @@ class Enrolment(db.Model):
     tutor = relationship("User", foreign_keys=[tutor_id])
     intake: Mapped[Intake] = relationship()
     cohort: Mapped[Cohort | None] = relationship()
+
+
+class WindowExtension(db.Model):
+    """An extension of a learner's window to complete, with the reason and who approved it."""
+
+    __tablename__ = "window_extensions"
+    __table_args__ = (CheckConstraint("new_end > previous_end", name="extends"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"),
+                                              index=True)
+    previous_end: Mapped[date] = mapped_column(Date)
+    new_end: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(1000))
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enrolment: Mapped[Enrolment] = relationship()
+    approved_by = relationship("User")
