@@ -73,6 +73,11 @@ VERB_MEANINGS: dict[str, str] = {
 }
 
 
+class NotReady(Exception):
+    """Raised by `launch` when the activity cannot be opened yet (no content uploaded, no
+    meeting link set); the message tells the learner why. Pathway answers 409."""
+
+
 class NoConfig(ma.Schema):
     """The configuration of a type that takes none: an empty mapping."""
 
@@ -224,7 +229,7 @@ class ActivityType:
         """What the learner's browser opens. The default: the type's player page (with the
         launch parameters when the type tracks in the browser)."""
         if self.player_template is None:
-            raise NotImplementedError(f"{type(self).__name__} has nothing to launch")
+            raise NotReady(f"{self.title} activities have nothing to open.")
         if self.tracks_in_browser:
             return Launch(context.with_launch_parameters(context.player_url), "player")
         return Launch(context.player_url, "player")
@@ -232,6 +237,10 @@ class ActivityType:
     def player_context(self, activity, config: dict, content_url) -> dict:
         """Extra values for the player template (the content's URL, its length...)."""
         return {}
+
+    def blueprint(self):
+        """An optional Flask blueprint of the type's own routes, or None."""
+        return None
 
     # -- progress -------------------------------------------------------------------------
 

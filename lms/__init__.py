@@ -99,6 +99,7 @@ def _register_features(app: Flask) -> None:
         catalogue,
         cli,
         content,
+        delivery,
         enrolment,
         errors,
         health,
@@ -117,6 +118,7 @@ def _register_features(app: Flask) -> None:
     content.init_app(app)
     progress.init_app(app)
     assessment.init_app(app)
+    delivery.init_app(app)
     lrs.init_app(app)
     scheduler.init_app(app)
     health.init_app(app)

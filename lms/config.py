@@ -35,6 +35,9 @@ class Defaults:
     API_PAGE_DEFAULT = 50
     API_PAGE_MAX = 500
 
+    # Launch credentials given to content in a learner's browser last this long (minutes).
+    LAUNCH_CREDENTIALS_MINUTES = 240
+
     # Uploads (evidence, content packages).
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
 

@@ -48,3 +48,20 @@ def registration_has_statements(registration: str) -> bool:
         return connection.execute(select(filter_keys.c.id).where(
             filter_keys.c.kind == "r", filter_keys.c.key == registration.lower())).first() \
             is not None
+
+
+def launch_credentials(actor: dict, registration: str, minutes: int = 240) -> str:
+    """New short-lived launch credentials for content in one learner's browser (see
+    `xapi.auth.create_launch_credentials`); returns the `Authorization` header value."""
+    from xapi.auth import basic_header, create_launch_credentials
+
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        key, secret = create_launch_credentials(
+            connection, actor, registration, current_app.config.get("BASE_URL", ""), minutes)
+    return basic_header(key, secret)
+
+
+def endpoint_url() -> str:
+    """The LRS's public endpoint (BASE_URL and the xAPI prefix), ending in a slash."""
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    return f"{base}{current_app.config['XAPI_URL_PREFIX'].rstrip('/')}/"

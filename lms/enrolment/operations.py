@@ -3,7 +3,10 @@
 import calendar
 from datetime import date
 
+from sqlalchemy import or_
+
 from lms.enrolment.models import Enrolment, Intake
+from lms.errors import NotFound
 from lms.extensions import db
 
 
@@ -33,3 +36,31 @@ def enrolments_of(learner) -> list[Enrolment]:
         db.select(Enrolment).where(Enrolment.learner_id == learner.id)
         .order_by(Enrolment.start_date.desc())
     ).scalars())
+
+
+def visible_enrolments(viewer):
+    """A select of the enrolments `viewer` may see: all for an administrator; their learners'
+    for a tutor; their organisation's learners' for an organisation manager; their own for a
+    learner."""
+    from lms.people.models import User
+
+    statement = db.select(Enrolment)
+    roles = viewer.role_names
+    if "admin" in roles:
+        return statement
+    allowed = [Enrolment.learner_id == viewer.id]
+    if "tutor" in roles:
+        allowed.append(Enrolment.tutor_id == viewer.id)
+    if "org_manager" in roles and viewer.organisation_id is not None:
+        allowed.append(Enrolment.learner_id.in_(
+            db.select(User.id).where(User.organisation_id == viewer.organisation_id)))
+    return statement.where(or_(*allowed))
+
+
+def enrolment_for(viewer, enrolment_id: int) -> Enrolment:
+    """Enrolment `enrolment_id` if `viewer` may see it, else 404 (whether it exists or not)."""
+    found = db.session.execute(
+        visible_enrolments(viewer).where(Enrolment.id == enrolment_id)).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"enrolment: there is no enrolment {enrolment_id} that you can see.")
+    return found
