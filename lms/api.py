@@ -47,7 +47,8 @@ class PathwayApi(Api):
         @app.before_request
         def _json_bodies_only():
             if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
-                    and request.content_length and not request.is_json):
+                    and request.content_length and not request.is_json
+                    and not _view_takes_uploads()):
                 raise UnsupportedMediaType(
                     f"Send the request body as application/json, not "
                     f"{request.mimetype or 'without a content type'}.")
@@ -59,6 +60,21 @@ class PathwayApi(Api):
 
         csrf.exempt(blp)
         super().register_blueprint(blp, **options)
+
+
+def takes_uploads(view):
+    """Mark an API view (or MethodView method) that takes `multipart/form-data` (file
+    uploads) instead of JSON; every other API body must be JSON."""
+    view.takes_uploads = True
+    return view
+
+
+def _view_takes_uploads() -> bool:
+    if request.mimetype != "multipart/form-data" or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    view = getattr(getattr(view, "view_class", None), request.method.lower(), view)
+    return getattr(view, "takes_uploads", False)
 
 
 class PageArgs(ma.Schema):
