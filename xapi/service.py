@@ -65,3 +65,33 @@ def endpoint_url() -> str:
     """The LRS's public endpoint (BASE_URL and the xAPI prefix), ending in a slash."""
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     return f"{base}{current_app.config['XAPI_URL_PREFIX'].rstrip('/')}/"
+
+
+def iter_statements(chunk: int = 5000):
+    """Every statement that is not voided, oldest stored first, as dicts (read in chunks)."""
+    import json
+
+    from sqlalchemy import select
+
+    from xapi.models import statements
+
+    engine = current_app.extensions["xapi"].engine
+    after = 0
+    while True:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(statements.c.seq, statements.c.statement)
+                .where(statements.c.seq > after, statements.c.voided.is_(False))
+                .order_by(statements.c.seq).limit(chunk)).all()
+        if not rows:
+            return
+        for _, text in rows:
+            yield json.loads(text)
+        after = rows[-1][0]
+
+
+def statement_time(value: str):
+    """An xAPI timestamp string as an aware UTC datetime (the LRS's own parser)."""
+    from xapi.validation.formats import parse_timestamp
+
+    return parse_timestamp(value)

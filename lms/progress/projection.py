@@ -1,0 +1,439 @@
+"""The progress projection: statements in, activity status, unit achievement, hours and credits
+out.
+
+Two routes share every rule here, so they give the same answer:
+
+- incremental: `on_statement_stored` receives the LRS's `statement_stored` signal, turns the
+  new statements into `LearningEvent` rows (a statement counts once: the row is keyed by the
+  statement's id), removes the events of voided statements, and recomputes the activities and
+  enrolments they touch;
+- rebuild: `rebuild()` empties the projection and replays every statement that is not voided.
+
+What a statement means is each activity type's business (`interpret`), and so is when an
+activity is complete (`completion`); this module only finds the enrolment (the statement's
+registration, with the enrolment's own learner as actor) and the activity (its IRI, or the
+root activity of one of its content packages), stores the events, and adds up.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from activities.base import DONE, Event
+from lms.catalogue.models import Activity, Unit
+from lms.enrolment.models import Enrolment, Intake
+from lms.extensions import db
+from lms.people.models import User
+from lms.progress.models import ActivityProgress, EnrolmentProgress, LearningEvent, UnitProgress
+from xapi.service import iter_statements, statement_time
+
+log = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+TRUSTED_ACCOUNTS = ("pathway", "import")  # Pathway's own records, and operators' imports
+
+
+@dataclass
+class ActivityInfo:
+    """What the projection needs to know of one catalogue activity."""
+
+    id: int
+    slug: str
+    unit_id: int
+    qualification_id: int
+    kind: object  # the ActivityType, or None when its plugin is not installed
+    config: dict
+    hours: Decimal
+    learning: str
+    required: bool
+    retired: bool
+
+
+@dataclass
+class CatalogueIndex:
+    """The catalogue as the projection reads it: activities by id and by IRI, and each
+    qualification's units with their current activities."""
+
+    activities: dict[int, ActivityInfo] = field(default_factory=dict)
+    by_iri: dict[str, int] = field(default_factory=dict)
+    unit_credits: dict[int, int] = field(default_factory=dict)
+    units_of: dict[int, list[int]] = field(default_factory=dict)
+    activities_of_unit: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EnrolmentInfo:
+    id: int
+    learner: str  # the learner's public id (their xAPI account name)
+    qualification_id: int
+
+
+def load_index(session: Session) -> CatalogueIndex:
+    """Read the catalogue (retired activities too: old records keep pointing at them)."""
+    from lms.catalogue.iris import activity_iri
+    from lms.content.models import ContentPackage
+
+    types = current_app.extensions["lms.activity_types"]
+    index = CatalogueIndex()
+    for unit in session.execute(select(Unit).order_by(Unit.number)).scalars():
+        index.unit_credits[unit.id] = unit.credits
+        index.units_of.setdefault(unit.qualification_id, []).append(unit.id)
+        index.activities_of_unit.setdefault(unit.id, [])
+    rows = session.execute(select(Activity, Unit.qualification_id)
+                           .join(Unit, Activity.unit_id == Unit.id)
+                           .order_by(Activity.position, Activity.id)).all()
+    for activity, qualification_id in rows:
+        kind = types.get(activity.type)
+        try:
+            config = kind.validate_config(activity.config) if kind else {}
+        except Exception:  # a catalogue that no longer fits its type: counts nothing
+            log.warning("activity %s: config no longer valid for type %s", activity.slug,
+                        activity.type)
+            kind, config = None, {}
+        index.activities[activity.id] = ActivityInfo(
+            activity.id, activity.slug, activity.unit_id, qualification_id, kind, config,
+            activity.hours, activity.learning, activity.required, activity.retired)
+        index.by_iri[activity_iri(activity)] = activity.id
+        if not activity.retired:
+            index.activities_of_unit[activity.unit_id].append(activity.id)
+    for root, activity_id in session.execute(
+            select(ContentPackage.root_activity_id, ContentPackage.activity_id)
+            .where(ContentPackage.root_activity_id.is_not(None))):
+        index.by_iri.setdefault(root, activity_id)
+    return index
+
+
+def _enrolments(session: Session, registrations=None) -> dict[str, EnrolmentInfo]:
+    """Enrolments by registration (only `registrations`, when given)."""
+    statement = (select(Enrolment.id, Enrolment.registration, User.public_id,
+                        Intake.qualification_id)
+                 .join(User, Enrolment.learner_id == User.id)
+                 .join(Intake, Enrolment.intake_id == Intake.id))
+    if registrations is not None:
+        statement = statement.where(Enrolment.registration.in_(sorted(registrations)))
+    return {registration.lower(): EnrolmentInfo(id_, learner, qualification)
+            for id_, registration, learner, qualification in session.execute(statement)}
+
+
+def _registration(statement: dict) -> str | None:
+    registration = (statement.get("context") or {}).get("registration")
+    return registration.lower() if isinstance(registration, str) else None
+
+
+def _is_candidate(statement: dict) -> bool:
+    """Cheap test before any query: could this statement be about learning in Pathway?"""
+    target = statement.get("object") or {}
+    return (_registration(statement) is not None
+            and target.get("objectType", "Activity") == "Activity"
+            and isinstance(target.get("id"), str)
+            and "account" in (statement.get("actor") or {}))
+
+
+def _trusted(statement: dict, base_url: str) -> bool:
+    account = (statement.get("authority") or {}).get("account") or {}
+    return account.get("homePage") == base_url and account.get("name") in TRUSTED_ACCOUNTS
+
+
+def events_from(statements, index: CatalogueIndex, enrolments: dict[str, EnrolmentInfo],
+                base_url: str) -> list[dict]:
+    """The `learning_events` rows of `statements`: those in a known enrolment, by its own
+    learner, about a known activity of its qualification, that the activity's type finds a
+    meaning in. Anything else leaves progress untouched."""
+    rows = []
+    for statement in statements:
+        enrolment = enrolments.get(_registration(statement) or "")
+        if enrolment is None:
+            continue
+        account = statement["actor"].get("account") or {}
+        if account.get("homePage") != base_url or account.get("name") != enrolment.learner:
+            continue
+        activity_id = index.by_iri.get(statement["object"]["id"])
+        info = index.activities.get(activity_id)
+        if info is None or info.kind is None or info.qualification_id != \
+                enrolment.qualification_id:
+            continue
+        meaning = info.kind.interpret(statement)
+        if meaning is None:
+            continue
+        stored = statement_time(statement["stored"])
+        happened = min(statement_time(statement.get("timestamp") or statement["stored"]),
+                       stored)  # a clock in the future never dates learning ahead
+        rows.append({"statement_id": statement["id"].lower(), "enrolment_id": enrolment.id,
+                     "activity_id": info.id, "kind": meaning.kind, "happened_at": happened,
+                     "trusted": _trusted(statement, base_url),
+                     "seconds": float(meaning.seconds), "data": meaning.data or {}})
+    return rows
+
+
+# -- the rules of adding up (shared by both routes) ------------------------------------------
+
+def activity_progress_row(info: ActivityInfo, enrolment_id: int, events: list[Event]) -> dict:
+    """One learner's `activity_progress` row from their events on one activity (oldest
+    first): the type's completion rule, the nominal hours once complete (never more), and the
+    time actually spent."""
+    completion = info.kind.completion(info.config, events) if info.kind else None
+    status = completion.status if completion else "started"
+    done = status in DONE
+    return {"enrolment_id": enrolment_id, "activity_id": info.id, "status": status,
+            "completed_at": completion.completed_at if done else None,
+            "credited_hours": info.hours if done else ZERO,
+            "seconds_spent": sum(e.seconds for e in events),
+            "first_at": events[0].happened_at, "last_at": max(e.happened_at for e in events),
+            "detail": dict(completion.detail) if completion else {}}
+
+
+def rollup(index: CatalogueIndex, enrolment_id: int, qualification_id: int,
+           rows: list[dict]) -> tuple[list[dict], dict | None]:
+    """An enrolment's `unit_progress` rows and `enrolment_progress` row from its activity rows.
+
+    A unit is achieved when every required current activity is complete (its practice
+    assessment met); only then are its credits awarded. Hours are credited per activity and
+    kept apart as guided and self-study. No activity rows: no rollup rows."""
+    if not rows:
+        return [], None
+    by_activity = {row["activity_id"]: row for row in rows}
+    units, totals = [], {"guided_hours": ZERO, "self_study_hours": ZERO}
+    achieved_times, complete_count = [], 0
+    for unit_id in index.units_of.get(qualification_id, []):
+        current = index.activities_of_unit.get(unit_id, [])
+        hours = {"guided": ZERO, "self-study": ZERO}
+        required_done, required_total, started, done_count, last_done = 0, 0, False, 0, None
+        for activity_id in current:
+            info, row = index.activities[activity_id], by_activity.get(activity_id)
+            complete = row is not None and row["status"] in DONE
+            started = started or row is not None
+            if complete:
+                hours[info.learning] += row["credited_hours"]
+                done_count += 1
+            if info.required:
+                required_total += 1
+                if complete:
+                    required_done += 1
+                    last_done = max(filter(None, [last_done, row["completed_at"]]),
+                                    default=None)
+        achieved = required_total > 0 and required_done == required_total
+        units.append({"enrolment_id": enrolment_id, "unit_id": unit_id,
+                      "status": "achieved" if achieved else
+                      ("in-progress" if started else "not-started"),
+                      "achieved_at": last_done if achieved else None,
+                      "guided_hours": hours["guided"], "self_study_hours": hours["self-study"],
+                      "credits": index.unit_credits[unit_id] if achieved else 0,
+                      "activities_complete": done_count})
+        totals["guided_hours"] += hours["guided"]
+        totals["self_study_hours"] += hours["self-study"]
+        complete_count += done_count
+        if achieved:
+            achieved_times.append(last_done)
+    every_unit = bool(units) and len(achieved_times) == len(units)
+    enrolment = {"enrolment_id": enrolment_id, **totals,
+                 "seconds_spent": sum(row["seconds_spent"] for row in rows),
+                 "credits": sum(u["credits"] for u in units),
+                 "units_achieved": len(achieved_times),
+                 "activities_complete": complete_count,
+                 "last_learning_at": max(row["last_at"] for row in rows),
+                 "all_units_achieved_at": max(achieved_times) if every_unit else None}
+    return units, enrolment
+
+
+def _as_events(rows) -> list[Event]:
+    return [Event(r.statement_id, r.kind, r.happened_at, r.trusted, r.seconds, r.data or {})
+            for r in rows]
+
+
+REBUILD_LOCK = 0x5041_5448  # "PATH": the PostgreSQL advisory lock of the projection
+
+
+def _lock(session: Session, exclusive: bool) -> None:
+    """Serialise projection writers. SQLite: take the database's write lock now (BEGIN
+    IMMEDIATE), so everything read afterwards is current. PostgreSQL: an advisory lock,
+    shared by incremental updates (which then lock their enrolments' rows) and exclusive for a
+    rebuild."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        connection.exec_driver_sql(f"SELECT {function}({REBUILD_LOCK})")
+
+
+def _recompute(session: Session, index: CatalogueIndex, pairs: set[tuple[int, int]],
+               qualification_of: dict[int, int]) -> None:
+    """Recompute the given (enrolment, activity) pairs, then their enrolments' rollups."""
+    for enrolment_id, activity_id in sorted(pairs):
+        found = session.execute(
+            select(LearningEvent).where(LearningEvent.enrolment_id == enrolment_id,
+                                        LearningEvent.activity_id == activity_id)
+            .order_by(LearningEvent.happened_at, LearningEvent.statement_id)).scalars().all()
+        session.execute(delete(ActivityProgress).where(
+            ActivityProgress.enrolment_id == enrolment_id,
+            ActivityProgress.activity_id == activity_id))
+        if found:
+            session.execute(insert(ActivityProgress), [activity_progress_row(
+                index.activities[activity_id], enrolment_id, _as_events(found))])
+    for enrolment_id in sorted({e for e, _ in pairs}):
+        rows = [dict(r._mapping) for r in session.execute(
+            select(*ActivityProgress.__table__.columns)
+            .where(ActivityProgress.enrolment_id == enrolment_id))]
+        _replace_rollup(session, enrolment_id,
+                        *rollup(index, enrolment_id, qualification_of[enrolment_id], rows))
+
+
+def _replace_rollup(session: Session, enrolment_id: int, units: list[dict],
+                    enrolment: dict | None) -> None:
+    session.execute(delete(UnitProgress).where(UnitProgress.enrolment_id == enrolment_id))
+    session.execute(delete(EnrolmentProgress).where(
+        EnrolmentProgress.enrolment_id == enrolment_id))
+    if units:
+        session.execute(insert(UnitProgress), units)
+    if enrolment:
+        session.execute(insert(EnrolmentProgress), [enrolment])
+
+
+def apply_statements(statements: list[dict], voided_ids: list[str]) -> int:
+    """The incremental route: project newly stored statements and take back the voided ones.
+    Returns how many events were added or removed. Commits its own session."""
+    base_url = current_app.config["BASE_URL"]
+    candidates = [s for s in statements if _is_candidate(s)]
+    voided = sorted({v.lower() for v in voided_ids})
+    if not candidates and not voided:
+        return 0
+    with Session(db.engine) as session:
+        _lock(session, exclusive=False)
+        index = load_index(session) if candidates else CatalogueIndex()
+        enrolments = _enrolments(session, {_registration(s) for s in candidates}) \
+            if candidates else {}
+        rows = events_from(candidates, index, enrolments, base_url)
+        gone = session.execute(select(LearningEvent.statement_id, LearningEvent.enrolment_id,
+                                      LearningEvent.activity_id)
+                               .where(LearningEvent.statement_id.in_(voided))).all() \
+            if voided else []
+        if not rows and not gone:
+            return 0
+        touched = {r["enrolment_id"] for r in rows} | {g.enrolment_id for g in gone}
+        # PostgreSQL: one projection at a time per enrolment.
+        session.execute(select(Enrolment.id).where(Enrolment.id.in_(sorted(touched)))
+                        .order_by(Enrolment.id).with_for_update())
+        known = set(session.execute(select(LearningEvent.statement_id).where(
+            LearningEvent.statement_id.in_([r["statement_id"] for r in rows]))).scalars()) \
+            if rows else set()
+        fresh = [r for r in rows if r["statement_id"] not in known]
+        if fresh:
+            session.execute(insert(LearningEvent), fresh)
+        voided_now = set(voided) & ({g.statement_id for g in gone}
+                                    | {r["statement_id"] for r in fresh})
+        if voided_now:
+            session.execute(delete(LearningEvent).where(
+                LearningEvent.statement_id.in_(sorted(voided_now))))
+        pairs = {(r["enrolment_id"], r["activity_id"]) for r in fresh} | \
+            {(g.enrolment_id, g.activity_id) for g in gone}
+        if not pairs:
+            session.rollback()
+            return 0
+        if not index.activities:
+            index = load_index(session)
+        qualification_of = dict(session.execute(
+            select(Enrolment.id, Intake.qualification_id)
+            .join(Intake, Enrolment.intake_id == Intake.id)
+            .where(Enrolment.id.in_(sorted(touched)))).all())
+        _recompute(session, index, pairs, qualification_of)
+        session.commit()
+        return len(fresh) + len(voided_now)
+
+
+def on_statement_stored(sender, statements=(), voided_ids=(), **kwargs) -> None:
+    """`statement_stored` receiver. A failure here never undoes what the LRS stored (the
+    standard requires it be kept); it is logged, and `lms progress rebuild` repairs it."""
+    try:
+        apply_statements(list(statements), list(voided_ids))
+    except Exception:
+        log.exception("progress projection failed for %d statement(s); run `lms progress "
+                      "rebuild`", len(statements))
+
+
+def rebuild(chunk: int = 5000) -> dict:
+    """Empty the projection and replay every statement that is not voided, in stored order.
+    One transaction: readers see the old projection until the new one is complete. Statements
+    stored meanwhile wait for it to finish before they are projected (on SQLite, the LRS's
+    writers wait too, up to the busy timeout: rebuild at a quiet time)."""
+    base_url = current_app.config["BASE_URL"]
+    counts = {"statements": 0, "events": 0, "activities": 0, "enrolments": 0}
+    with Session(db.engine) as session:
+        _lock(session, exclusive=True)
+        index = load_index(session)
+        enrolments = _enrolments(session)
+        qualification_of = {e.id: e.qualification_id for e in enrolments.values()}
+        for table in (LearningEvent, ActivityProgress, UnitProgress, EnrolmentProgress):
+            session.execute(delete(table))
+        batch: list[dict] = []
+        for statement in iter_statements(chunk):
+            counts["statements"] += 1
+            if _is_candidate(statement):
+                batch.append(statement)
+            if len(batch) >= chunk:
+                counts["events"] += _insert_events(session, batch, index, enrolments, base_url)
+                batch = []
+        counts["events"] += _insert_events(session, batch, index, enrolments, base_url)
+        per_enrolment: dict[int, list[dict]] = defaultdict(list)
+        pending: list[dict] = []
+        for (enrolment_id, activity_id), events in _grouped_events(session):
+            row = activity_progress_row(index.activities[activity_id], enrolment_id, events)
+            per_enrolment[enrolment_id].append(row)
+            pending.append(row)
+            if len(pending) >= chunk:
+                session.execute(insert(ActivityProgress), pending)
+                pending = []
+        if pending:
+            session.execute(insert(ActivityProgress), pending)
+        units, totals = [], []
+        for enrolment_id, rows in per_enrolment.items():
+            unit_rows, total = rollup(index, enrolment_id, qualification_of[enrolment_id], rows)
+            units.extend(unit_rows)
+            totals.append(total)
+        for start in range(0, len(units), chunk):
+            session.execute(insert(UnitProgress), units[start:start + chunk])
+        for start in range(0, len(totals), chunk):
+            session.execute(insert(EnrolmentProgress), totals[start:start + chunk])
+        session.commit()
+    counts["activities"] = sum(len(rows) for rows in per_enrolment.values())
+    counts["enrolments"] = len(per_enrolment)
+    return counts
+
+
+def _insert_events(session, statements, index, enrolments, base_url) -> int:
+    rows = events_from(statements, index, enrolments, base_url)
+    if rows:
+        session.execute(insert(LearningEvent), rows)
+    return len(rows)
+
+
+def _grouped_events(session):
+    """Every event, grouped by (enrolment, activity), each group oldest first."""
+    result = session.execute(
+        select(LearningEvent.statement_id, LearningEvent.enrolment_id,
+               LearningEvent.activity_id, LearningEvent.kind, LearningEvent.happened_at,
+               LearningEvent.trusted, LearningEvent.seconds, LearningEvent.data)
+        .order_by(LearningEvent.enrolment_id, LearningEvent.activity_id,
+                  LearningEvent.happened_at, LearningEvent.statement_id)
+        .execution_options(yield_per=10_000))
+    key, events = None, []
+    for row in result:
+        pair = (row.enrolment_id, row.activity_id)
+        if pair != key and events:
+            yield key, events
+            events = []
+        key = pair
+        events.append(Event(row.statement_id, row.kind, row.happened_at, row.trusted,
+                            row.seconds, row.data or {}))
+    if events:
+        yield key, events
+
+
+def last_change() -> datetime | None:
+    """When the projection last changed (for caches and the health page)."""
+    return db.session.execute(select(db.func.max(EnrolmentProgress.updated_at))).scalar()
