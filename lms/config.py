@@ -41,6 +41,13 @@ class Defaults:
     # Uploads (evidence, content packages).
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
 
+    # Content packages (see lms.content.safe_zip): at most this many zip entries and
+    # uncompressed bytes; an entry over 1 MiB (or the whole zip) compressed more than
+    # PACKAGE_MAX_RATIO to 1 is refused as a likely zip bomb.
+    PACKAGE_MAX_FILES = 5000
+    PACKAGE_MAX_BYTES = 500 * 1024 * 1024
+    PACKAGE_MAX_RATIO = 100
+
     # The single scheduler process writes a heartbeat this often (seconds).
     SCHEDULER_HEARTBEAT_SECONDS = 30
     # Network calls made by scheduled jobs give up after this many seconds.
