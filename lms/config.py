@@ -48,6 +48,16 @@ class Defaults:
     PACKAGE_MAX_BYTES = 500 * 1024 * 1024
     PACKAGE_MAX_RATIO = 100
 
+    # Practice assessment evidence (see lms.assessment.evidence): limits per file and per
+    # submission, the file types taken (checked by extension and by content), and the working
+    # days after a "not yet met" decision by which a resubmission is due.
+    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    EVIDENCE_MAX_FILES = 10
+    EVIDENCE_MAX_TOTAL_BYTES = 60 * 1024 * 1024
+    EVIDENCE_TYPES = ["pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "csv", "ppt", "pptx",
+                      "odp", "txt", "png", "jpg", "jpeg"]
+    RESUBMISSION_WORKING_DAYS = 15
+
     # The single scheduler process writes a heartbeat this often (seconds).
     SCHEDULER_HEARTBEAT_SECONDS = 30
     # Network calls made by scheduled jobs give up after this many seconds.

@@ -3,5 +3,9 @@ one resubmission, internal verification, and evidence export per learner and uni
 
 
 def init_app(app):
-    """Register the models."""
-    from lms.assessment import models  # noqa: F401
+    """Register the models and the practice-assessment API; check the evidence settings."""
+    from lms.assessment import evidence, models, views  # noqa: F401
+    from lms.extensions import api
+
+    evidence.check_settings(app.config)
+    api.register_blueprint(views.blp)
