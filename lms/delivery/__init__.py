@@ -20,6 +20,9 @@ def init_app(app):
 
     api.register_blueprint(views.blp)
     app.register_blueprint(views.bp)
+    # The tracking script the players share (static/tracking.js).
+    app.register_blueprint(Blueprint("delivery_static", __name__, static_folder="static",
+                                     static_url_path="/activity-static/shared"))
     for name, activity_type in sorted(app.extensions["lms.activity_types"].items()):
         folder = Path(sys.modules[type(activity_type).__module__].__file__).parent
         templates, static = folder / "templates", folder / "static"
