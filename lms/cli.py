@@ -30,8 +30,10 @@ def main() -> None:
 
 def init_app(app) -> None:
     """Attach Pathway's commands to the app's command group."""
+    from activities.cli import activity_types_command
+
     for command in (init_command, demo_command, serve_command, scheduler_command,
-                    catalogue_group, users_group, tokens_group):
+                    catalogue_group, users_group, tokens_group, activity_types_command):
         app.cli.add_command(command)
 
 
