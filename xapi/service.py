@@ -91,7 +91,15 @@ def iter_statements(chunk: int = 5000):
 
 
 def statement_time(value: str):
-    """An xAPI timestamp string as an aware UTC datetime (the LRS's own parser)."""
+    """An xAPI timestamp string as an aware UTC datetime (the LRS's own parser, after a fast
+    path for the usual `2024-05-07T09:30:00.000Z` form)."""
+    from datetime import UTC, datetime
+
     from xapi.validation.formats import parse_timestamp
 
+    if len(value) >= 20 and value[10] == "T" and value[-1] == "Z":
+        try:
+            return datetime.fromisoformat(value).astimezone(UTC)
+        except ValueError:
+            pass
     return parse_timestamp(value)

@@ -22,7 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from activities.base import DONE, Event
@@ -107,6 +107,24 @@ def load_index(session: Session) -> CatalogueIndex:
             .where(ContentPackage.root_activity_id.is_not(None))):
         index.by_iri.setdefault(root, activity_id)
     return index
+
+
+def current_index(session: Session) -> CatalogueIndex:
+    """The catalogue index, kept per process and read again when the catalogue or its
+    content packages change (a catalogue load stamps the qualification's `updated_at`)."""
+    from lms.catalogue.models import Qualification
+    from lms.content.models import ContentPackage
+
+    fingerprint = tuple(session.execute(select(
+        select(func.max(Qualification.updated_at)).scalar_subquery(),
+        select(func.count(Qualification.id)).scalar_subquery(),
+        select(func.count(Activity.id)).scalar_subquery(),
+        select(func.max(ContentPackage.id)).scalar_subquery())).one())
+    cached = current_app.extensions.get("lms.progress_index")
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, load_index(session))
+        current_app.extensions["lms.progress_index"] = cached
+    return cached[1]
 
 
 def _enrolments(session: Session, registrations=None) -> dict[str, EnrolmentInfo]:
@@ -264,35 +282,44 @@ def _lock(session: Session, exclusive: bool) -> None:
 
 def _recompute(session: Session, index: CatalogueIndex, pairs: set[tuple[int, int]],
                qualification_of: dict[int, int]) -> None:
-    """Recompute the given (enrolment, activity) pairs, then their enrolments' rollups."""
-    for enrolment_id, activity_id in sorted(pairs):
-        found = session.execute(
-            select(LearningEvent).where(LearningEvent.enrolment_id == enrolment_id,
-                                        LearningEvent.activity_id == activity_id)
-            .order_by(LearningEvent.happened_at, LearningEvent.statement_id)).scalars().all()
+    """Recompute the given (enrolment, activity) pairs, then their enrolments' rollups (a few
+    statements for the whole set, whatever its size)."""
+    enrolment_ids = sorted({e for e, _ in pairs})
+    activity_ids = sorted({a for _, a in pairs})
+    events: dict[tuple[int, int], list] = defaultdict(list)
+    for row in session.execute(
+            select(*LearningEvent.__table__.columns)
+            .where(LearningEvent.enrolment_id.in_(enrolment_ids),
+                   LearningEvent.activity_id.in_(activity_ids))
+            .order_by(LearningEvent.happened_at, LearningEvent.statement_id)):
+        if (row.enrolment_id, row.activity_id) in pairs:
+            events[(row.enrolment_id, row.activity_id)].append(row)
+    for enrolment_id in enrolment_ids:
         session.execute(delete(ActivityProgress).where(
             ActivityProgress.enrolment_id == enrolment_id,
-            ActivityProgress.activity_id == activity_id))
-        if found:
-            session.execute(insert(ActivityProgress), [activity_progress_row(
-                index.activities[activity_id], enrolment_id, _as_events(found))])
-    for enrolment_id in sorted({e for e, _ in pairs}):
-        rows = [dict(r._mapping) for r in session.execute(
-            select(*ActivityProgress.__table__.columns)
-            .where(ActivityProgress.enrolment_id == enrolment_id))]
-        _replace_rollup(session, enrolment_id,
-                        *rollup(index, enrolment_id, qualification_of[enrolment_id], rows))
-
-
-def _replace_rollup(session: Session, enrolment_id: int, units: list[dict],
-                    enrolment: dict | None) -> None:
-    session.execute(delete(UnitProgress).where(UnitProgress.enrolment_id == enrolment_id))
+            ActivityProgress.activity_id.in_(sorted(a for e, a in pairs if e == enrolment_id))))
+    fresh = [activity_progress_row(index.activities[a], e, _as_events(found))
+             for (e, a), found in sorted(events.items())]
+    if fresh:
+        session.execute(insert(ActivityProgress.__table__), fresh)
+    rows: dict[int, list[dict]] = defaultdict(list)
+    for row in session.execute(select(*ActivityProgress.__table__.columns)
+                               .where(ActivityProgress.enrolment_id.in_(enrolment_ids))):
+        rows[row.enrolment_id].append(dict(row._mapping))
+    session.execute(delete(UnitProgress).where(UnitProgress.enrolment_id.in_(enrolment_ids)))
     session.execute(delete(EnrolmentProgress).where(
-        EnrolmentProgress.enrolment_id == enrolment_id))
+        EnrolmentProgress.enrolment_id.in_(enrolment_ids)))
+    units, totals = [], []
+    for enrolment_id in enrolment_ids:
+        unit_rows, total = rollup(index, enrolment_id, qualification_of[enrolment_id],
+                                  rows[enrolment_id])
+        units.extend(unit_rows)
+        if total:
+            totals.append(total)
     if units:
-        session.execute(insert(UnitProgress), units)
-    if enrolment:
-        session.execute(insert(EnrolmentProgress), [enrolment])
+        session.execute(insert(UnitProgress.__table__), units)
+    if totals:
+        session.execute(insert(EnrolmentProgress.__table__), totals)
 
 
 def apply_statements(statements: list[dict], voided_ids: list[str]) -> int:
@@ -305,7 +332,7 @@ def apply_statements(statements: list[dict], voided_ids: list[str]) -> int:
         return 0
     with Session(db.engine) as session:
         _lock(session, exclusive=False)
-        index = load_index(session) if candidates else CatalogueIndex()
+        index = current_index(session) if candidates else CatalogueIndex()
         enrolments = _enrolments(session, {_registration(s) for s in candidates}) \
             if candidates else {}
         rows = events_from(candidates, index, enrolments, base_url)
@@ -324,7 +351,7 @@ def apply_statements(statements: list[dict], voided_ids: list[str]) -> int:
             if rows else set()
         fresh = [r for r in rows if r["statement_id"] not in known]
         if fresh:
-            session.execute(insert(LearningEvent), fresh)
+            session.execute(insert(LearningEvent.__table__), fresh)
         voided_now = set(voided) & ({g.statement_id for g in gone}
                                     | {r["statement_id"] for r in fresh})
         if voided_now:
@@ -336,7 +363,7 @@ def apply_statements(statements: list[dict], voided_ids: list[str]) -> int:
             session.rollback()
             return 0
         if not index.activities:
-            index = load_index(session)
+            index = current_index(session)
         qualification_of = dict(session.execute(
             select(Enrolment.id, Intake.qualification_id)
             .join(Intake, Enrolment.intake_id == Intake.id)
@@ -386,19 +413,19 @@ def rebuild(chunk: int = 5000) -> dict:
             per_enrolment[enrolment_id].append(row)
             pending.append(row)
             if len(pending) >= chunk:
-                session.execute(insert(ActivityProgress), pending)
+                session.execute(insert(ActivityProgress.__table__), pending)
                 pending = []
         if pending:
-            session.execute(insert(ActivityProgress), pending)
+            session.execute(insert(ActivityProgress.__table__), pending)
         units, totals = [], []
         for enrolment_id, rows in per_enrolment.items():
             unit_rows, total = rollup(index, enrolment_id, qualification_of[enrolment_id], rows)
             units.extend(unit_rows)
             totals.append(total)
         for start in range(0, len(units), chunk):
-            session.execute(insert(UnitProgress), units[start:start + chunk])
+            session.execute(insert(UnitProgress.__table__), units[start:start + chunk])
         for start in range(0, len(totals), chunk):
-            session.execute(insert(EnrolmentProgress), totals[start:start + chunk])
+            session.execute(insert(EnrolmentProgress.__table__), totals[start:start + chunk])
         session.commit()
     counts["activities"] = sum(len(rows) for rows in per_enrolment.values())
     counts["enrolments"] = len(per_enrolment)
@@ -408,7 +435,7 @@ def rebuild(chunk: int = 5000) -> dict:
 def _insert_events(session, statements, index, enrolments, base_url) -> int:
     rows = events_from(statements, index, enrolments, base_url)
     if rows:
-        session.execute(insert(LearningEvent), rows)
+        session.execute(insert(LearningEvent.__table__), rows)
     return len(rows)
 
 
