@@ -19,6 +19,7 @@
 
   var video = document.getElementById("film");
   var status = document.getElementById("tracking-status");
+  var done = document.getElementById("activity-done");
   var launch = T.launchParameters(window.location.search);
   if (!video) { return; }
   if (!launch) {
@@ -38,6 +39,10 @@
   var spentMs = 0;          // time spent playing not yet reported in a statement
   var seekFrom = null;
   var initialized = false, completed = false, terminated = false;
+
+  function say(element, text) {
+    if (element) { element.textContent = text; element.hidden = false; }
+  }
 
   function round(x) { return Math.round(x * 1000) / 1000; }
 
@@ -134,7 +139,7 @@
     result.completion = true;
     tracker.send(make(ADL + "completed", "completed", result));
     if (resume && !video.paused) { open = last; }
-    if (status) { status.textContent = "You have watched this film: it counts as complete."; }
+    say(done, "You have watched this film: it counts as complete.");
   }
 
   video.addEventListener("playing", function () {

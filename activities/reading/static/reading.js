@@ -18,6 +18,7 @@
   var PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress";
 
   var status = document.getElementById("tracking-status");
+  var done = document.getElementById("activity-done");
   var text = document.getElementById("reading-text");
   var end = document.getElementById("reading-end");
   var doneButton = document.getElementById("reading-done");
@@ -40,6 +41,10 @@
   var lastSent = performance.now();
   var furthest = 0;
   var endReached = false, completed = false, left = false;
+
+  function say(element, text) {
+    if (element) { element.textContent = text; element.hidden = false; }
+  }
 
   function visibleMs() {
     return pendingMs + (visibleSince !== null ? performance.now() - visibleSince : 0);
@@ -73,7 +78,7 @@
     if (completed || !endReached || reportedMs + visibleMs() < minMs) { return; }
     completed = true;
     tracker.send(make("completed", {completion: true}));
-    if (status) { status.textContent = "You have finished this reading: it counts as complete."; }
+    say(done, "You have finished this reading: it counts as complete.");
   }
 
   function reachEnd() {
@@ -85,8 +90,8 @@
       doneButton.disabled = true;
       doneButton.textContent = "Marked as read to the end";
     }
-    if (reportedMs + visibleMs() < minMs && status) {
-      status.textContent = "You have reached the end. It counts as complete once you have spent the time given above with it.";
+    if (reportedMs + visibleMs() < minMs) {
+      say(done, "You have reached the end. It will be finished once you have spent the time given above with it.");
     }
     checkCompleted();
   }
