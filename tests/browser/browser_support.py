@@ -17,12 +17,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def sync_playwright():
-    """Playwright's sync API, or a skip saying what is missing (`.ci/run` installs both)."""
+    """Playwright's sync API, or a skip saying what is missing (a failure instead when
+    PATHWAY_BROWSER_TESTS=required, as `.ci/run` sets after installing both)."""
+    missing = None
     if not Path(CHROMIUM).is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    api = pytest.importorskip("playwright.sync_api",
-                              reason="Playwright for Python is not installed")
-    return api.sync_playwright
+        missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright as found
+        except ImportError:
+            missing = "Playwright for Python is not installed (pip install -e '.[test]')"
+    if missing and os.environ.get("PATHWAY_BROWSER_TESTS") == "required":
+        pytest.fail(f"browser tests required, but {missing}")
+    if missing:
+        pytest.skip(missing)
+    return found
 
 
 @contextmanager
