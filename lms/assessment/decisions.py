@@ -9,6 +9,7 @@ from sqlalchemy import delete, update
 
 from lms.assessment.models import CriterionDecision, Submission, Verification
 from lms.assessment.operations import assessment_type
+from lms.assessment.rules import london_day
 from lms.assessment.statements import decision_statement, record_step, verification_statement
 from lms.assessment.visibility import check_may_decide, check_may_verify
 from lms.catalogue.models import Criterion
@@ -48,7 +49,7 @@ def decide(assessor, submission: Submission, criteria: list[dict], feedback: str
     check_may_decide(assessor, submission)
     if submission.outcome is not None:
         raise Conflict(f"Attempt {submission.attempt} was already decided "
-                       f"({submission.outcome}) on {submission.assessed_at:%-d %B %Y}: a "
+                       f"({submission.outcome}) on {london_day(submission.assessed_at)}: a "
                        "decision is final.")
     activity = submission.activity
     expected = list(assessment_type(activity).validate_config(activity.config)["criteria"])

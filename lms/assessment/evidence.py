@@ -227,9 +227,9 @@ def store_uploads(uploads: list[FileStorage]) -> list[StoredUpload]:
             total += size
             if total > total_limit:
                 raise TooLarge(
-                    f"files: together the files are over the {_mib(total_limit)} a submission "
+                    f"files: together the files are over the {_size(total_limit)} a submission "
                     f"may hold (at {upload.filename!r}).",
-                    errors=[{"field": "files", "detail": f"over {_mib(total_limit)} in all"}])
+                    errors=[{"field": "files", "detail": f"over {_size(total_limit)} in all"}])
             if not kind.check(path):
                 raise UnsupportedMediaType(
                     f"{field}: {upload.filename!r} is named as a {kind.description} but its "
@@ -251,9 +251,9 @@ def _write(upload: FileStorage, path: Path, limit: int, field: str) -> tuple[int
             size += len(chunk)
             if size > limit:
                 raise TooLarge(
-                    f"{field}: {upload.filename!r} is over the {_mib(limit)} an evidence file "
+                    f"{field}: {upload.filename!r} is over the {_size(limit)} an evidence file "
                     f"may be.", errors=[{"field": field,
-                                         "detail": f"{upload.filename!r}: over {_mib(limit)}"}])
+                                         "detail": f"{upload.filename!r}: over {_size(limit)}"}])
             digest.update(chunk)
             out.write(chunk)
     if size == 0:
@@ -267,5 +267,8 @@ def remove_files(paths) -> None:
         Path(path).unlink(missing_ok=True)
 
 
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MiB"
+def _size(size: int) -> str:
+    """A size limit as people read it: "20 MiB", "512 KiB", "100 bytes"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MiB"
+    return f"{size / 1024:g} KiB" if size >= 1024 else f"{size} bytes"

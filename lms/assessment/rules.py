@@ -72,7 +72,7 @@ def next_attempt(previous: list) -> int:
     for earlier in previous:
         if earlier.outcome is None:
             raise Conflict(
-                f"Attempt {earlier.attempt}, submitted on {_day(earlier.submitted_at)}, is "
+                f"Attempt {earlier.attempt}, submitted on {london_day(earlier.submitted_at)}, is "
                 "awaiting a decision: only one submission may await a decision at a time.")
     if not previous:
         return 1
@@ -84,11 +84,12 @@ def next_attempt(previous: list) -> int:
     first = previous[0]
     if not first.on_time:
         raise Conflict(
-            f"No resubmission: attempt 1 was submitted on {_day(first.submitted_at)}, after "
+            f"No resubmission: attempt 1 was submitted on {london_day(first.submitted_at)}, after "
             f"its due date of {first.due_date:%-d %B %Y}, and a resubmission is allowed only "
             "when the original deadline was met.")
     return 2
 
 
-def _day(moment: datetime) -> str:
+def london_day(moment: datetime) -> str:
+    """A moment as its date in Europe/London ("1 July 2026")."""
     return f"{london(moment):%-d %B %Y}"

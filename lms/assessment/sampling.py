@@ -37,14 +37,14 @@ def _candidates(caller) -> list[tuple[Submission, Unit]]:
         .join(Enrolment, Submission.enrolment_id == Enrolment.id)
         .where(Submission.outcome.is_not(None), Submission.id.not_in(verified),
                or_(Submission.assessor_id.is_(None), Submission.assessor_id != caller.id),
-               Enrolment.learner_id != caller.id)).tuples())
+               Enrolment.learner_id != caller.id)).all())
 
 
 def _decisions_made(assessor_ids) -> dict:
     return dict(db.session.execute(
         db.select(Submission.assessor_id, func.count())
         .where(Submission.assessor_id.in_([a for a in assessor_ids if a is not None]))
-        .group_by(Submission.assessor_id)).tuples())
+        .group_by(Submission.assessor_id)).all())
 
 
 def propose_sample(caller, size: int) -> list[Submission]:

@@ -8,6 +8,8 @@ from assessment_support import ASSESSMENT, CRITERIA, DOCX, PDF, all_met, not_yet
 
 from lms.assessment.rules import DECLARATION
 
+pytest_plugins = ["assessment_fixtures"]  # the fixtures of these tests
+
 SUBMIT = "http://activitystrea.ms/schema/1.0/submit"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
 FAILED = "http://adlnet.gov/expapi/verbs/failed"

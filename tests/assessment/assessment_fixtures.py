@@ -1,5 +1,6 @@
 """Fixtures of the practice-assessment tests: people on an enrolment, and the API calls of
-each step as callables (helpers and evidence files are in assessment_support.py)."""
+each step as callables. Test modules load them with `pytest_plugins = ["assessment_fixtures"]`
+(a conftest.py here would shadow the top-level one for `from conftest import ...`)."""
 
 import io
 from dataclasses import dataclass
