@@ -223,3 +223,15 @@ def test_nobody_signed_in_is_sent_to_sign_in(client, enrolment, path):
     response = client.get(path.format(id=enrolment.id))
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/login"
+
+
+@pytest.mark.parametrize(("slug", "facts"), [
+    (READING, "Unit 1: Principles of Restrictive Practice Reduction · 3.5 hours"),
+    (FILM, "Unit 1: Principles of Restrictive Practice Reduction · 1 hour"),
+    (TUTORIAL, "Unit 1: Principles of Restrictive Practice Reduction · 2 guided hours · "
+               "120 minutes"),
+])
+def test_a_player_says_which_unit_and_how_many_hours(signed_in, enrolment, slug, facts):
+    page = signed_in.get(f"/learn/{enrolment.id}/{slug}/player").get_data(as_text=True)
+    found = re.search(r'<p class="facts">(.*?)</p>', page, re.S)
+    assert " ".join(unescape(found.group(1)).split()) == facts
