@@ -148,6 +148,16 @@ def test_a_tutor_cannot_submit_for_their_learner(submit, stored_state, people):
     _refused(submit, stored_state, 403, user=people.tutor)
 
 
+def test_a_tutor_who_is_also_a_learner_cannot_submit_for_their_learner(
+        submit, stored_state, people, db):
+    from lms.people.operations import set_roles
+
+    set_roles(people.tutor, ["tutor", "learner"])
+    db.session.commit()
+    body = _refused(submit, stored_state, 403, user=people.tutor, signed_name="Sam Okafor")
+    assert "Only the enrolled learner" in body["detail"]
+
+
 def test_an_activity_that_is_not_assessed_takes_no_evidence(submit, stored_state):
     body = _refused(submit, stored_state, 409, slug="u1-film-lived-experience-of-restriction")
     assert "takes no evidence" in body["detail"]
