@@ -9,8 +9,8 @@ The hooks, in the order Pathway calls them:
 
 1. `validate_config(config)`: when a catalogue file is checked or loaded.
 2. `launch(context)`: when a learner starts the activity. Pathway has already checked the
-   enrolment, recorded `launched` in the LRS and (for types with `tracks_in_browser`) made
-   short-lived launch credentials; the hook returns the `Launch` the browser opens.
+   enrolment and (when `needs_credentials(config)`) made short-lived launch credentials; the
+   hook returns the `Launch` the browser opens, and Pathway then records `launched`.
 3. `interpret(statement)`: for every statement stored about the activity (in the learner's
    registration): what it means for progress, as an `Interpretation`, or None.
 4. `completion(config, events)`: from every interpreted event of one learner on one activity,
@@ -245,6 +245,11 @@ class ActivityType:
         if self.tracks_in_browser:
             return Launch(context.with_launch_parameters(context.player_url), "player")
         return Launch(context.player_url, "player")
+
+    def needs_credentials(self, config: dict) -> bool:
+        """Whether launching this activity needs launch credentials (by default, whether the
+        type tracks in the browser; a type whose activities differ says so per activity)."""
+        return self.tracks_in_browser
 
     def player_context(self, activity, config: dict, content_url) -> dict:
         """Extra values for the player template (the content's URL, its length...)."""

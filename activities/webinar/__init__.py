@@ -47,6 +47,9 @@ class Webinar(ActivityType):
     tracks_in_browser = True  # recorded webinars: live ones open a meeting and ignore them
     player_template = "webinar/player.html"
 
+    def needs_credentials(self, config: dict) -> bool:
+        return config.get("mode") == "recorded"  # a live webinar opens a meeting instead
+
     def launch(self, context: LaunchContext) -> Launch:
         """Live: the meeting link (or 409 until there is one). Recorded: the film player."""
         config = self.validate_config(context.activity.config)

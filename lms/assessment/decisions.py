@@ -101,9 +101,9 @@ def decide(assessor, submission: Submission, criteria: list[dict], feedback: str
 def verify(verifier, submission: Submission, outcome: str, comment: str) -> Verification:
     """Record an internal verifier's check of a decision: "agreed" or "action-required" (with
     a comment saying what). Not by the assessor, nor on one's own submission."""
-    if submission.outcome is None:
-        raise Conflict(f"Submission {submission.id} is awaiting a decision: there is nothing "
-                       "to verify yet.")
+    if submission.outcome is None or submission.decision_statement_id is None:
+        raise Conflict(f"Submission {submission.id} has no recorded decision: there is "
+                       "nothing to verify yet.")
     check_may_verify(verifier, submission)
     comment = (comment or "").strip()
     if outcome == "action-required" and not comment:

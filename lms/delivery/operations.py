@@ -73,7 +73,7 @@ def launch_activity(learner, enrolment: Enrolment, activity: Activity) -> Launch
     actor = learner_agent(learner).as_version("1.0.3")
     auth = lrs.launch_credentials(actor, enrolment.registration,
                                   current_app.config["LAUNCH_CREDENTIALS_MINUTES"]) \
-        if kind.tracks_in_browser else None
+        if kind.needs_credentials(kind.validate_config(activity.config)) else None
     context = LaunchContext(
         activity=activity, enrolment=enrolment, activity_id=activity_iri(activity),
         actor=actor, registration=enrolment.registration,
