@@ -102,15 +102,21 @@ def _create_people_and_enrolments(qualification, today: date) -> None:
     enrol(_user(*INDIVIDUAL), intake, tutor=tutor)
 
 
-# How many activities (in catalogue order, practice assessments aside) each demo learner has
-# finished: a spread from well ahead to not started, so tutors see who is falling behind.
-FINISHED = {"aisha.khan": 16, "ben.carter": 9, "chloe.evans": 6, "dev.patel": 3,
-            "emma.hughes": 12, "femi.adeyemi": 0, "learner": 7}
+# Each demo learner's learning so far: how many activities (in catalogue order, practice
+# assessments aside) they have finished, and how many days ago they last learned. A spread from
+# well ahead to not started, so tutors see who is on track and who is falling behind.
+LEARNING = {"aisha.khan": (24, 2), "emma.hughes": (14, 4), "learner": (12, 6),
+            "ben.carter": (9, 40), "chloe.evans": (6, 75), "dev.patel": (3, 110),
+            "femi.adeyemi": (0, 0)}
+# Unit 1's practice assessments, by learner, task by task: "met" (submitted, and judged met by
+# the tutor) or "submitted" (waiting in the tutor's queue).
+ASSESSED = {"aisha.khan": ["met", "met"], "emma.hughes": ["met", "submitted"],
+            "learner": ["submitted"]}
 
 
 def _record_progress(qualification, today: date) -> int:
-    """Record, in the LRS, the activities each demo learner has finished so far (once: not
-    if the LRS already holds learning for a demo enrolment)."""
+    """Record, in the LRS, the learning of each demo learner so far (once: not if the LRS
+    already holds learning for a demo enrolment), and their practice assessments."""
     from lms.enrolment.models import Enrolment
     from lms.people.models import User
     from lms.progress.record import finished_statement, record_statements
@@ -127,13 +133,52 @@ def _record_progress(qualification, today: date) -> int:
                   if not types[a.type].assessed]  # those wait for a tutor's judgement
     statements = []
     for enrolment in enrolments:
-        count = FINISHED.get(enrolment.learner.email.split("@")[0], 0)
-        start = datetime.combine(enrolment.start_date, time(9, 30), tzinfo=UTC)
+        count, last_days_ago = LEARNING.get(enrolment.learner.email.split("@")[0], (0, 0))
+        first = datetime.combine(enrolment.start_date, time(9, 30), tzinfo=UTC)
+        last = datetime.combine(today - timedelta(days=last_days_ago), time(19, 0), tzinfo=UTC)
         for step, activity in enumerate(activities[:count]):
-            when = min(start + timedelta(days=5 * step + 1, hours=step % 5),
-                       datetime.combine(today, time(8, 0), tzinfo=UTC))
+            # Evenly from the first week to the last day they learned.
+            when = first + (last - first) * ((step + 1) / count) - timedelta(hours=step % 5)
             spent = timedelta(minutes=int(float(activity.hours) * 60 * (0.85 + step % 4 * 0.1)))
             statements.append(finished_statement(enrolment, activity, when, spent))
     if statements:
         record_statements(statements)
-    return len(statements)
+    return len(statements) + _assess(qualification, enrolments, types)
+
+
+EVIDENCE = (b"Service audit (demo evidence)\n\nA short, made-up audit of restrictive practices "
+            b"in a supported-living service, written for the Pathway demo.\n")
+
+
+def _assess(qualification, enrolments, types) -> int:
+    """Submit unit 1's practice assessments for the learners of ASSESSED, and decide them as
+    their tutor where the outcome is "met". Returns the statements recorded."""
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from lms.assessment.decisions import decide
+    from lms.assessment.operations import submit
+    from lms.assessment.rules import DECLARATION
+
+    recorded = 0
+    unit = qualification.units[0]
+    tasks = [a for a in unit.activities if types[a.type].assessed]
+    for enrolment in enrolments:
+        outcomes = ASSESSED.get(enrolment.learner.email.split("@")[0], [])
+        for task, outcome in zip(tasks, outcomes, strict=False):
+            upload = FileStorage(BytesIO(EVIDENCE), filename="service-audit.txt",
+                                 content_type="text/plain")
+            submission = submit(enrolment.learner, enrolment, task, declaration=DECLARATION,
+                                signed_name=enrolment.learner.name,
+                                note="My evidence for this task.", uploads=[upload])
+            recorded += 1
+            if outcome == "met":
+                criteria = types[task.type].validate_config(task.config)["criteria"]
+                decide(enrolment.tutor, submission,
+                       [{"code": code, "decision": "met",
+                         "feedback": "Clear, well-evidenced examples from your service."}
+                        for code in criteria],
+                       "Met: a thoughtful piece of work grounded in your own practice.")
+                recorded += 1
+    return recorded

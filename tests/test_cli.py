@@ -273,29 +273,43 @@ def test_a_wrong_token_does_not_authenticate(client, db):
     assert me.status_code == 401
 
 
-def test_demo_records_each_learners_finished_activities_in_the_lrs(runner, app):
+def test_demo_records_each_learners_learning_in_the_lrs_and_their_progress(runner, app,
+                                                                            client, auth):
     """The demo's progress is real learning records: statements in the LRS, about each demo
-    learner (as an account on the site), under their enrolment's registration."""
+    learner (as an account on the site), under their enrolment's registration; and progress
+    is what those records say: a spread of learners, on track and at risk."""
     import json
 
-    from lms.demo import FINISHED
+    from lms.demo import ASSESSED, LEARNING
     from lms.enrolment.models import Enrolment
     from lms.extensions import db
+    from lms.people.operations import user_by_email
 
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code == 0, result.output
-    assert f"{sum(FINISHED.values())} learning records in the LRS" in result.output
+    finished = sum(count for count, _ in LEARNING.values())
+    steps = sum(1 + (outcome == "met") for outcomes in ASSESSED.values() for outcome in outcomes)
+    assert f"{finished + steps} learning records in the LRS" in result.output
     exported = runner.invoke(args=["xapi", "export"])
     statements = [json.loads(line) for line in exported.output.splitlines()]
-    assert len(statements) == sum(FINISHED.values())
+    assert len(statements) == finished + steps
     for enrolment in db.session.execute(db.select(Enrolment)).scalars():
         mine = [s for s in statements
                 if s["context"]["registration"] == enrolment.registration]
-        assert len(mine) == FINISHED[enrolment.learner.email.split("@")[0]]
+        who = enrolment.learner.email.split("@")[0]
+        outcomes = ASSESSED.get(who, [])
+        assert len(mine) == LEARNING[who][0] + len(outcomes) + outcomes.count("met")
         assert all(s["actor"]["account"] == {"homePage": app.config["BASE_URL"],
                                              "name": enrolment.learner.public_id} for s in mine)
-        assert all(s["verb"]["id"].rsplit("/", 1)[-1] in ("completed", "attended")
-                   for s in mine)
+        assert {s["verb"]["id"].rsplit("/", 1)[-1] for s in mine} <= {
+            "completed", "attended", "submit", "passed"}
+
+    summary = client.get("/api/v1/progress",
+                         headers=auth(user_by_email("tutor@pathway.example"))).json
+    status = {e["learner"]["name"]: e["forecast"]["status"] for e in summary["learners"]}
+    assert status["Aisha Khan"] == "on-track" and status["Femi Adeyemi"] == "at-risk"
+    aisha = next(e for e in summary["learners"] if e["learner"]["name"] == "Aisha Khan")
+    assert aisha["credits"] == 8 and aisha["units_achieved"] == 1
     again = runner.invoke(args=["demo"])
     assert again.output == "demo: already present\n"
     assert len(runner.invoke(args=["xapi", "export"]).output.splitlines()) == len(statements)
