@@ -101,9 +101,12 @@ def decide(assessor, submission: Submission, criteria: list[dict], feedback: str
 def verify(verifier, submission: Submission, outcome: str, comment: str) -> Verification:
     """Record an internal verifier's check of a decision: "agreed" or "action-required" (with
     a comment saying what). Not by the assessor, nor on one's own submission."""
-    if submission.outcome is None or submission.decision_statement_id is None:
-        raise Conflict(f"Submission {submission.id} has no recorded decision: there is "
-                       "nothing to verify yet.")
+    if submission.outcome is None:
+        raise Conflict(f"Submission {submission.id} is awaiting a decision: there is nothing "
+                       "to verify yet.")
+    if submission.decision_statement_id is None:
+        raise Conflict(f"Submission {submission.id}'s decision is not in the learning record, "
+                       "so it cannot be verified here.")
     check_may_verify(verifier, submission)
     comment = (comment or "").strip()
     if outcome == "action-required" and not comment:
