@@ -119,9 +119,10 @@ def _launch_path(launch: str, folder: Path, base: str, where: str) -> str:
     if "\\" in launch:
         refuse("uses backslashes; use '/' between folders")
     path = unquote(parts.path)
-    joined = posixpath.normpath(posixpath.join(base, path)) if path else ""
-    if not path or joined == ".." or joined.startswith("../") or \
-            (base and not joined.startswith(base + "/")):
+    if not path:
+        refuse("names no file")
+    joined = posixpath.normpath(posixpath.join(base, path))
+    if joined == ".." or joined.startswith("../") or (base and not joined.startswith(base + "/")):
         refuse("leaves the package")
     if not (folder / joined).is_file():
         refuse("names a file that is not in the package")

@@ -40,7 +40,7 @@ WEB_TYPES = {
     ".svg": "image/svg+xml", ".wasm": "application/wasm", ".woff": "font/woff",
     ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf", ".webp": "image/webp",
     ".vtt": "text/vtt", ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg",
-    ".ogg": "audio/ogg", ".xml": "application/xml", ".swf": "application/x-shockwave-flash",
+    ".ogg": "audio/ogg", ".xml": "application/xml",
 }
 
 

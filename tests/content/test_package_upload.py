@@ -151,6 +151,8 @@ REFUSALS = {
                            ["launch '/index.html' is absolute"]),
     "launch escapes": (lambda: good_zip(launch="../index.html"),
                        ["launch '../index.html' leaves the package"]),
+    "launch names no file": (lambda: good_zip(launch="?page=1"),
+                             ["launch '?page=1' names no file"]),
 }
 
 
