@@ -219,6 +219,8 @@ class ActivityType:
             decision, attendance) can complete the activity, never content in the browser.
         player_template: the Jinja template of the type's player page (under the type's
             `templates/` folder), or None when the type has no Pathway player.
+        package_kinds: the kinds of uploaded content package its activities take ("xapi";
+            later "scorm12", "scorm2004", "cmi5"); empty when they take none.
     """
 
     name: ClassVar[str] = ""
@@ -230,6 +232,7 @@ class ActivityType:
     tracks_in_browser: ClassVar[bool] = False
     trusted_completion_only: ClassVar[bool] = False
     player_template: ClassVar[str | None] = None
+    package_kinds: ClassVar[tuple[str, ...]] = ()
 
     def validate_config(self, config: dict) -> dict:
         """The activity's configuration, checked and normalised; raises ValidationError."""

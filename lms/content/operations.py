@@ -33,7 +33,7 @@ def package_kinds(activity: Activity) -> tuple[str, ...]:
     """The package kinds (`xapi`, later `scorm12`, `scorm2004`, `cmi5`) the activity's type
     takes, from the type's `package_kinds`; empty when it takes none."""
     kind = current_app.extensions["lms.activity_types"].get(activity.type)
-    return tuple(getattr(kind, "package_kinds", ()) or ())
+    return tuple(kind.package_kinds)
 
 
 def check_takes_packages(activity: Activity) -> tuple[str, ...]:

@@ -264,7 +264,8 @@ def _as_events(rows) -> list[Event]:
             for r in rows]
 
 
-REBUILD_LOCK = 0x5041_5448  # "PATH": the PostgreSQL advisory lock of the projection
+REBUILD_LOCK = 0x5052_4F47  # "PROG": the PostgreSQL advisory lock of the projection (the
+# scheduler holds "PATH", the LRS writers their own)
 
 
 def _lock(session: Session, exclusive: bool) -> None:
