@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from lms.access import ROLES
 from lms.extensions import db
 
 
@@ -54,16 +55,29 @@ def initialise(demo: bool = False) -> list[str]:
 
     upgrade_schema()
     done = ["schema: up to date"]
+    changed = False
     for path in [DEFAULT_CATALOGUE, *current_app.config.get("CATALOGUE_FILES", [])]:
         report = load_file(path)
         db.session.commit()
+        changed = changed or report.changed
         done.append(f"catalogue {report.summary()}")
+    if changed:
+        done.append(recompute_progress())
     if demo:
         from lms.demo import create_demo
 
         done.append(create_demo())
         db.session.commit()
     return done
+
+
+def recompute_progress() -> str:
+    """After a catalogue change (hours, required activities, completion settings), progress
+    is rebuilt from the learning record, so it never keeps figures of the old catalogue."""
+    from lms.progress.projection import rebuild
+
+    counts = rebuild()
+    return f"progress: recomputed from {counts['statements']} statements (the catalogue changed)"
 
 
 @click.command("init")
@@ -165,6 +179,8 @@ def catalogue_load(files):
     db.session.commit()
     for report in reports:
         click.echo(report.summary())
+    if any(report.changed for report in reports):
+        click.echo(recompute_progress())
 
 
 @click.group("users")
@@ -182,7 +198,7 @@ def _read_password(password):
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["learner", "tutor", "admin", "org_manager"]))
+              type=click.Choice(ROLES))
 @click.option("--password", help="Prompted for when not given.")
 @with_appcontext
 def users_create(email, name, roles, password):

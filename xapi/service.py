@@ -1,6 +1,8 @@
 """The LRS's service layer for code running beside it (no HTTP): record statements and read
 them back with the same rules as the statements resource."""
 
+from contextlib import contextmanager
+
 from flask import current_app
 
 from xapi.engine import write_transaction
@@ -67,8 +69,19 @@ def endpoint_url() -> str:
     return f"{base}{current_app.config['XAPI_URL_PREFIX'].rstrip('/')}/"
 
 
-def iter_statements(chunk: int = 5000):
-    """Every statement that is not voided, oldest stored first, as dicts (read in chunks)."""
+def last_statement_seq() -> int:
+    """The storing-order number of the newest statement (0 when there is none)."""
+    from sqlalchemy import func, select
+
+    from xapi.models import statements
+
+    with current_app.extensions["xapi"].engine.connect() as connection:
+        return connection.execute(select(func.max(statements.c.seq))).scalar() or 0
+
+
+def iter_statements(chunk: int = 5000, up_to: int | None = None):
+    """Every statement that is not voided, oldest stored first, as dicts (read in chunks);
+    only those stored up to storing-order number `up_to`, when given."""
     import json
 
     from sqlalchemy import select
@@ -78,10 +91,12 @@ def iter_statements(chunk: int = 5000):
     engine = current_app.extensions["xapi"].engine
     after = 0
     while True:
+        condition = [statements.c.seq > after, statements.c.voided.is_(False)]
+        if up_to is not None:
+            condition.append(statements.c.seq <= up_to)
         with engine.connect() as connection:
             rows = connection.execute(
-                select(statements.c.seq, statements.c.statement)
-                .where(statements.c.seq > after, statements.c.voided.is_(False))
+                select(statements.c.seq, statements.c.statement).where(*condition)
                 .order_by(statements.c.seq).limit(chunk)).all()
         if not rows:
             return
@@ -103,3 +118,64 @@ def statement_time(value: str):
         except ValueError:
             pass
     return parse_timestamp(value)
+
+
+def voided_among(statement_ids) -> set[str]:
+    """Which of these statement ids (lower-case) are voided now."""
+    from sqlalchemy import select
+
+    from xapi.models import statements
+
+    ids = sorted({i.lower() for i in statement_ids})
+    if not ids:
+        return set()
+    with current_app.extensions["xapi"].engine.connect() as connection:
+        return set(connection.execute(select(statements.c.id).where(
+            statements.c.id.in_(ids), statements.c.voided.is_(True))).scalars())
+
+
+@contextmanager
+def writes_paused():
+    """Hold the LRS's write lock (no statement is stored meanwhile); yields a function that
+    returns, for statements stored after a storing-order number, (statements not voided,
+    ids voided by them or since). For a projection catching up after a long rebuild."""
+    import json
+
+    from sqlalchemy import select
+
+    from xapi.models import statements
+
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        def stored_after(seq: int) -> tuple[list[dict], list[str]]:
+            rows = connection.execute(
+                select(statements.c.statement, statements.c.voided,
+                       statements.c.voiding_target)
+                .where(statements.c.seq > seq).order_by(statements.c.seq)).all()
+            fresh = [json.loads(text) for text, voided, _ in rows if not voided]
+            return fresh, [target for _, _, target in rows if target]
+
+        yield stored_after
+
+
+def revoke_launch_credentials(authorization: str) -> bool:
+    """Revoke the launch credentials of an `Authorization` header made by
+    `launch_credentials` (when the launch they were made for did not happen)."""
+    from xapi.auth import basic_key, revoke_client
+
+    key = basic_key(authorization)
+    if key is None:
+        return False
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        return revoke_client(connection, key)
+
+
+def purge_expired_launch_credentials(older_than) -> int:
+    """Delete the launch credentials that expired more than `older_than` (a timedelta) ago:
+    one is made per launch, and expired ones only fill the clients table. Returns how many
+    were deleted."""
+    from datetime import UTC, datetime
+
+    from xapi.auth import delete_expired_launch_clients
+
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        return delete_expired_launch_clients(connection, datetime.now(UTC) - older_than)

@@ -25,13 +25,19 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from activities.base import DONE, Event
+from activities.base import DONE, STATUSES, Event
 from lms.catalogue.models import Activity, Unit
 from lms.enrolment.models import Enrolment, Intake
 from lms.extensions import db
 from lms.people.models import User
 from lms.progress.models import ActivityProgress, EnrolmentProgress, LearningEvent, UnitProgress
-from xapi.service import iter_statements, statement_time
+from xapi.service import (
+    iter_statements,
+    last_statement_seq,
+    statement_time,
+    voided_among,
+    writes_paused,
+)
 
 log = logging.getLogger(__name__)
 
@@ -176,16 +182,25 @@ def events_from(statements, index: CatalogueIndex, enrolments: dict[str, Enrolme
         if info is None or info.kind is None or info.qualification_id != \
                 enrolment.qualification_id:
             continue
-        meaning = info.kind.interpret(statement)
-        if meaning is None:
+        try:
+            meaning = info.kind.interpret(statement)
+            seconds = max(float(meaning.seconds), 0.0) if meaning else 0.0
+        except Exception:  # one faulty plugin must not stop everyone's progress
+            log.exception("activity type %s could not interpret statement %s",
+                          info.kind.name, statement.get("id"))
+            continue
+        if meaning is None or not isinstance(meaning.kind, str):
             continue
         stored = statement_time(statement["stored"])
+        trusted = _trusted(statement, base_url)
+        # Content in the browser could claim any time: its learning is dated when stored.
+        # Pathway's own records (and imports) keep their timestamp, never in the future.
         happened = min(statement_time(statement.get("timestamp") or statement["stored"]),
-                       stored)  # a clock in the future never dates learning ahead
+                       stored) if trusted else stored
         rows.append({"statement_id": statement["id"].lower(), "enrolment_id": enrolment.id,
-                     "activity_id": info.id, "kind": meaning.kind, "happened_at": happened,
-                     "trusted": _trusted(statement, base_url),
-                     "seconds": float(meaning.seconds), "data": meaning.data or {}})
+                     "activity_id": info.id, "kind": meaning.kind[:30],
+                     "happened_at": happened, "trusted": trusted, "seconds": seconds,
+                     "data": meaning.data or {}})
     return rows
 
 
@@ -195,8 +210,15 @@ def activity_progress_row(info: ActivityInfo, enrolment_id: int, events: list[Ev
     """One learner's `activity_progress` row from their events on one activity (oldest
     first): the type's completion rule, the nominal hours once complete (never more), and the
     time actually spent."""
-    completion = info.kind.completion(info.config, events) if info.kind else None
+    try:
+        completion = info.kind.completion(info.config, events) if info.kind else None
+    except Exception:  # one faulty plugin must not stop everyone's progress
+        log.exception("activity type %s could not judge activity %s", info.kind.name, info.slug)
+        completion = None
     status = completion.status if completion else "started"
+    if status not in STATUSES:
+        log.error("activity type %s gave an unknown status %r", info.kind.name, status)
+        status, completion = "started", None
     done = status in DONE
     return {"enrolment_id": enrolment_id, "activity_id": info.id, "status": status,
             "completed_at": completion.completed_at if done else None,
@@ -264,21 +286,35 @@ def _as_events(rows) -> list[Event]:
             for r in rows]
 
 
-REBUILD_LOCK = 0x5052_4F47  # "PROG": the PostgreSQL advisory lock of the projection (the
-# scheduler holds "PATH", the LRS writers their own)
+# PostgreSQL advisory locks of the projection (the scheduler holds "PATH", LRS writers their
+# own): "PROG" is shared by incremental updates and exclusive for a rebuild; "PROW" is taken
+# by one incremental update at a time.
+REBUILD_LOCK = 0x5052_4F47
+WRITER_LOCK = 0x5052_4F57
 
 
-def _lock(session: Session, exclusive: bool) -> None:
-    """Serialise projection writers. SQLite: take the database's write lock now (BEGIN
-    IMMEDIATE), so everything read afterwards is current. PostgreSQL: an advisory lock,
-    shared by incremental updates (which then lock their enrolments' rows) and exclusive for a
-    rebuild."""
+def _lock_for_update(session: Session) -> bool:
+    """Serialise incremental updates; False when a rebuild is running (it will project the
+    statements itself). SQLite: take the database's write lock now (BEGIN IMMEDIATE), so
+    everything read afterwards is current."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
-        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-        connection.exec_driver_sql(f"SELECT {function}({REBUILD_LOCK})")
+        if not connection.exec_driver_sql(
+                f"SELECT pg_try_advisory_xact_lock_shared({REBUILD_LOCK})").scalar():
+            return False
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+    return True
+
+
+def _lock_for_rebuild(session: Session) -> None:
+    """Wait for incremental updates in flight, then keep new ones out until committed."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({REBUILD_LOCK})")
 
 
 def _recompute(session: Session, index: CatalogueIndex, pairs: set[tuple[int, int]],
@@ -326,52 +362,55 @@ def _recompute(session: Session, index: CatalogueIndex, pairs: set[tuple[int, in
 def apply_statements(statements: list[dict], voided_ids: list[str]) -> int:
     """The incremental route: project newly stored statements and take back the voided ones.
     Returns how many events were added or removed. Commits its own session."""
-    base_url = current_app.config["BASE_URL"]
     candidates = [s for s in statements if _is_candidate(s)]
     voided = sorted({v.lower() for v in voided_ids})
     if not candidates and not voided:
         return 0
     with Session(db.engine) as session:
-        _lock(session, exclusive=False)
-        index = current_index(session) if candidates else CatalogueIndex()
-        enrolments = _enrolments(session, {_registration(s) for s in candidates}) \
-            if candidates else {}
-        rows = events_from(candidates, index, enrolments, base_url)
-        gone = session.execute(select(LearningEvent.statement_id, LearningEvent.enrolment_id,
-                                      LearningEvent.activity_id)
-                               .where(LearningEvent.statement_id.in_(voided))).all() \
-            if voided else []
-        if not rows and not gone:
+        if not _lock_for_update(session):
+            log.info("progress: a rebuild is running; it projects these %d statement(s)",
+                     len(candidates))
             return 0
-        touched = {r["enrolment_id"] for r in rows} | {g.enrolment_id for g in gone}
-        # PostgreSQL: one projection at a time per enrolment.
-        session.execute(select(Enrolment.id).where(Enrolment.id.in_(sorted(touched)))
-                        .order_by(Enrolment.id).with_for_update())
-        known = set(session.execute(select(LearningEvent.statement_id).where(
-            LearningEvent.statement_id.in_([r["statement_id"] for r in rows]))).scalars()) \
-            if rows else set()
-        fresh = [r for r in rows if r["statement_id"] not in known]
-        if fresh:
-            session.execute(insert(LearningEvent.__table__), fresh)
-        voided_now = set(voided) & ({g.statement_id for g in gone}
-                                    | {r["statement_id"] for r in fresh})
-        if voided_now:
-            session.execute(delete(LearningEvent).where(
-                LearningEvent.statement_id.in_(sorted(voided_now))))
-        pairs = {(r["enrolment_id"], r["activity_id"]) for r in fresh} | \
-            {(g.enrolment_id, g.activity_id) for g in gone}
-        if not pairs:
-            session.rollback()
-            return 0
-        if not index.activities:
-            index = current_index(session)
-        qualification_of = dict(session.execute(
-            select(Enrolment.id, Intake.qualification_id)
-            .join(Intake, Enrolment.intake_id == Intake.id)
-            .where(Enrolment.id.in_(sorted(touched)))).all())
-        _recompute(session, index, pairs, qualification_of)
+        changed = _apply(session, candidates, voided)
         session.commit()
-        return len(fresh) + len(voided_now)
+        return changed
+
+
+def _apply(session: Session, candidates: list[dict], voided: list[str]) -> int:
+    """Add the events of `candidates` and remove those of the `voided` statement ids, then
+    recompute what they touch. Runs under the projection's lock, so everything read here is
+    current: a statement voided by the time we look never counts, whichever of the two
+    arrived first."""
+    base_url = current_app.config["BASE_URL"]
+    index = current_index(session)
+    enrolments = _enrolments(session, {_registration(s) for s in candidates}) \
+        if candidates else {}
+    rows = events_from(candidates, index, enrolments, base_url)
+    if rows:
+        known = set(session.execute(select(LearningEvent.statement_id).where(
+            LearningEvent.statement_id.in_([r["statement_id"] for r in rows]))).scalars())
+        late_voided = voided_among([r["statement_id"] for r in rows])
+        rows = [r for r in rows if r["statement_id"] not in known | late_voided]
+    gone = session.execute(select(LearningEvent.statement_id, LearningEvent.enrolment_id,
+                                  LearningEvent.activity_id)
+                           .where(LearningEvent.statement_id.in_(voided))).all() \
+        if voided else []
+    if not rows and not gone:
+        return 0
+    if rows:
+        session.execute(insert(LearningEvent.__table__), rows)
+    if gone:
+        session.execute(delete(LearningEvent).where(
+            LearningEvent.statement_id.in_(sorted(g.statement_id for g in gone))))
+    pairs = {(r["enrolment_id"], r["activity_id"]) for r in rows} | \
+        {(g.enrolment_id, g.activity_id) for g in gone}
+    touched = sorted({e for e, _ in pairs})
+    qualification_of = dict(session.execute(
+        select(Enrolment.id, Intake.qualification_id)
+        .join(Intake, Enrolment.intake_id == Intake.id)
+        .where(Enrolment.id.in_(touched))).all())
+    _recompute(session, index, pairs, qualification_of)
+    return len(rows) + len(gone)
 
 
 def on_statement_stored(sender, statements=(), voided_ids=(), **kwargs) -> None:
@@ -386,20 +425,22 @@ def on_statement_stored(sender, statements=(), voided_ids=(), **kwargs) -> None:
 
 def rebuild(chunk: int = 5000) -> dict:
     """Empty the projection and replay every statement that is not voided, in stored order.
-    One transaction: readers see the old projection until the new one is complete. Statements
-    stored meanwhile wait for it to finish before they are projected (on SQLite, the LRS's
-    writers wait too, up to the busy timeout: rebuild at a quiet time)."""
+    One transaction: readers see the old projection until the new one is complete. On
+    PostgreSQL the LRS keeps storing meanwhile (incremental updates stand aside) and the
+    rebuild takes what was stored during it before it commits; on SQLite the LRS's writers
+    wait for it, up to the busy timeout, so rebuild at a quiet time."""
     base_url = current_app.config["BASE_URL"]
     counts = {"statements": 0, "events": 0, "activities": 0, "enrolments": 0}
     with Session(db.engine) as session:
-        _lock(session, exclusive=True)
+        _lock_for_rebuild(session)
+        high = last_statement_seq()
         index = load_index(session)
         enrolments = _enrolments(session)
         qualification_of = {e.id: e.qualification_id for e in enrolments.values()}
         for table in (LearningEvent, ActivityProgress, UnitProgress, EnrolmentProgress):
             session.execute(delete(table))
         batch: list[dict] = []
-        for statement in iter_statements(chunk):
+        for statement in iter_statements(chunk, up_to=high):
             counts["statements"] += 1
             if _is_candidate(statement):
                 batch.append(statement)
@@ -427,7 +468,17 @@ def rebuild(chunk: int = 5000) -> dict:
             session.execute(insert(UnitProgress.__table__), units[start:start + chunk])
         for start in range(0, len(totals), chunk):
             session.execute(insert(EnrolmentProgress.__table__), totals[start:start + chunk])
-        session.commit()
+        if session.connection().dialect.name == "sqlite":
+            session.commit()  # nothing could be stored meanwhile: we held the write lock
+        else:
+            # Statements stored while we replayed: take them (and voidings) with the LRS's
+            # writers paused, and commit before they resume.
+            with writes_paused() as stored_after:
+                fresh, voided = stored_after(high)
+                counts["statements"] += len(fresh)
+                counts["events"] += _apply(session, [s for s in fresh if _is_candidate(s)],
+                                           sorted({v.lower() for v in voided}))
+                session.commit()
     counts["activities"] = sum(len(rows) for rows in per_enrolment.values())
     counts["enrolments"] = len(per_enrolment)
     return counts

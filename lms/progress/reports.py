@@ -105,8 +105,9 @@ def enrolment_progress(enrolment: Enrolment, today: date | None = None) -> dict:
                            "title": pending[0]["title"], "type": pending[0]["type"]}
     guided = total.guided_hours if total else ZERO
     self_study = total.self_study_hours if total else ZERO
-    recent = sum((r.credited_hours for r in rows.values()
-                  if r.completed_at and r.completed_at >= _pace_cutoff(today)), ZERO)
+    current = {a.id for a in activities}
+    recent = sum((r.credited_hours for r in rows.values() if r.activity_id in current
+                  and r.completed_at and r.completed_at >= _pace_cutoff(today)), ZERO)
     achieved_at = total.all_units_achieved_at if total else None
     return {
         "enrolment": _enrolment_dict(enrolment, today),
@@ -156,7 +157,8 @@ def progress_summary(enrolments_select, today: date | None = None) -> dict:
         .where(Enrolment.id.in_(ids)).order_by(User.name, Enrolment.id)).all()
     recent = dict(db.session.execute(
         select(ActivityProgress.enrolment_id, func.sum(ActivityProgress.credited_hours))
-        .where(ActivityProgress.enrolment_id.in_(ids),
+        .join(Activity, ActivityProgress.activity_id == Activity.id)
+        .where(ActivityProgress.enrolment_id.in_(ids), Activity.retired.is_(False),
                ActivityProgress.completed_at >= _pace_cutoff(today))
         .group_by(ActivityProgress.enrolment_id)).all())
     learners, counts = [], {}
