@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from xapi.errors import Forbidden, Unauthorized
 from xapi.models import clients
@@ -179,3 +179,24 @@ def check_launch_limits(client: Client, statements: list[dict], ifi) -> None:
 def basic_header(key: str, secret: str) -> str:
     """The `Authorization` header value for a client key and secret."""
     return "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+
+
+def basic_key(header: str | None) -> str | None:
+    """The client key of an `Authorization: Basic ...` header, or None when it has none."""
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        key = base64.b64decode(value.strip(), validate=True).decode().partition(":")[0]
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return key or None
+
+
+def delete_expired_launch_clients(connection, expired_before: datetime) -> int:
+    """Delete the launch credentials (see `create_launch_credentials`) that expired before
+    `expired_before`; returns how many. Other clients, even expired ones, are kept."""
+    result = connection.execute(delete(clients).where(
+        clients.c.name.startswith("launch ", autoescape=True), clients.c.actor.is_not(None),
+        clients.c.expires_at.is_not(None), clients.c.expires_at < expired_before))
+    return result.rowcount

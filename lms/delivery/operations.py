@@ -3,13 +3,14 @@ type's own `launch` hook."""
 
 from datetime import UTC, datetime
 
+import marshmallow as ma
 from flask import current_app, url_for
 
 from activities.base import Launch, LaunchContext, NotReady
 from lms.catalogue.iris import activity_iri
 from lms.catalogue.models import Activity
 from lms.enrolment.models import Enrolment
-from lms.errors import Conflict, Forbidden, NotFound
+from lms.errors import Conflict, Forbidden, NotFound, field_errors
 from lms.extensions import db
 from lms.progress.record import LAUNCHED, activity_statement, learner_agent, record_statements
 from xapi import service as lrs
@@ -24,6 +25,19 @@ def activity_type(activity: Activity):
         raise Conflict(f"Activity {activity.slug!r} is of type {activity.type!r}, which is not "
                        "installed on this server.")
     return found
+
+
+def checked_config(kind, activity: Activity) -> dict:
+    """The activity's configuration as its type reads it, or 409 when the stored configuration
+    no longer fits the type (say, a catalogue loaded before the type changed its rules)."""
+    try:
+        return kind.validate_config(activity.config)
+    except ma.ValidationError as exc:
+        faults = "; ".join(f"{e['field']}: {e['detail']}"
+                           for e in field_errors(exc.messages, "config"))
+        raise Conflict(f"activity: the stored configuration of activity {activity.slug!r} no "
+                       f"longer fits its type {activity.type!r} ({faults}); an administrator "
+                       "must correct it in the catalogue.") from exc
 
 
 def activity_of_enrolment(enrolment: Enrolment, slug: str) -> Activity:
@@ -69,11 +83,12 @@ def launch_activity(learner, enrolment: Enrolment, activity: Activity) -> Launch
         raise Conflict(f"Enrolment {enrolment.id} is {enrolment.status}: its activities cannot "
                        f"be launched.{when}")
     kind = activity_type(activity)
+    config = checked_config(kind, activity)
     db.session.commit()  # nothing of ours may hold SQLite's write lock while the LRS writes
     actor = learner_agent(learner).as_version("1.0.3")
     auth = lrs.launch_credentials(actor, enrolment.registration,
                                   current_app.config["LAUNCH_CREDENTIALS_MINUTES"]) \
-        if kind.needs_credentials(kind.validate_config(activity.config)) else None
+        if kind.needs_credentials(config) else None
     context = LaunchContext(
         activity=activity, enrolment=enrolment, activity_id=activity_iri(activity),
         actor=actor, registration=enrolment.registration,
@@ -82,8 +97,12 @@ def launch_activity(learner, enrolment: Enrolment, activity: Activity) -> Launch
         content_url=content_url, package=current_package(activity))
     try:
         launch = kind.launch(context)
-    except NotReady as exc:
-        raise Conflict(f"activity: {exc}") from exc
+    except Exception as exc:
+        if auth is not None:  # made for a launch that does not happen: nothing may use them
+            lrs.revoke_launch_credentials(auth)
+        if isinstance(exc, NotReady):
+            raise Conflict(f"activity: {exc}") from exc
+        raise
     record_statements([activity_statement(enrolment, activity, LAUNCHED,
                                           datetime.now(UTC))])
     return launch

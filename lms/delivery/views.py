@@ -15,6 +15,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_wtf import FlaskForm
+from werkzeug.security import safe_join
 
 from lms.access import allow
 from lms.catalogue.iris import activity_iri
@@ -83,7 +84,7 @@ def player(enrolment_id, slug):
     kind = operations.activity_type(activity)
     if kind.player_template is None:
         abort(404)
-    config = kind.validate_config(activity.config)
+    config = operations.checked_config(kind, activity)
     response = current_app.make_response(render_template(
         kind.player_template, activity=activity, enrolment=enrolment, config=config,
         activity_type=kind, activity_iri=activity_iri(activity),
@@ -107,6 +108,11 @@ def content_folders() -> list[Path]:
 def content_file(path):
     """A content file (a reading, a film...), with range requests and conditional GETs."""
     for folder in content_folders():
-        if (folder / path).is_file():
+        found = safe_join(str(folder), path)  # None for a path that leaves the folder
+        try:
+            is_file = found is not None and Path(found).is_file()
+        except (OSError, ValueError):  # a name too long for the file system, say: no file
+            is_file = False
+        if is_file:
             return send_from_directory(folder, path, conditional=True, max_age=3600)
     abort(404)
