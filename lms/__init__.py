@@ -7,8 +7,20 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger(__name__)
+
+
+LARGEST_ID = 2**31 - 1  # ids are `integer` columns: PostgreSQL refuses anything larger
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` in every route: a number larger than any id does not match the route (a
+    404) instead of overflowing in the query (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def default_instance_path() -> Path:
@@ -29,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = Path(os.environ.get("LMS_INSTANCE_PATH") or default_instance_path())
     instance_path = instance_path.resolve()
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     app.config.from_object("lms.config.Defaults")
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -90,6 +90,41 @@ def test_an_unknown_route_is_404(client):
     assert_problem(client.get("/api/v1/no-such-thing"), 404)
 
 
+def _get_routes_with_ids(app) -> list[str]:
+    """Every GET route with an `<int:...>` argument, as a pattern with `{id}` for the ints
+    and a made-up slug for any other argument."""
+    from werkzeug.routing import IntegerConverter
+
+    patterns = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not any(
+                isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            continue
+        patterns.append(re.sub(r"<[^>]+>", "no-such-slug",
+                               re.sub(r"<int:[^>]+>", "{id}", rule.rule)))
+    return patterns
+
+
+@pytest.mark.parametrize("number", [2**31 - 1, 2**31, 2**63 - 1, 99999999999999999999999])
+def test_an_id_too_large_for_the_database_is_404_on_every_route(
+        app, client, catalogue, make_user, auth, number):
+    """Not an integer overflow in the database (a 500): PostgreSQL's ids stop at 2**31 - 1.
+    The caller has every role, so that no route refuses before it looks the id up."""
+    headers = auth(make_user("admin", "tutor", "learner"))
+    patterns = _get_routes_with_ids(app)
+    assert len(patterns) >= 8  # the walk really saw the routes with ids
+    answers = {pattern: client.get(pattern.format(id=number), headers=headers).status_code
+               for pattern in patterns}
+    assert answers == dict.fromkeys(patterns, 404)
+
+
+def test_the_openapi_document_gives_the_largest_id(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    parameter = next(p for p in spec["paths"]["/api/v1/submissions/{submission_id}"]["parameters"]
+                     if p["name"] == "submission_id")
+    assert parameter["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
 @pytest.mark.parametrize("path", [
     "/api/v1/qualifications/no-such-qualification",
     "/api/v1/units/no-such-unit",

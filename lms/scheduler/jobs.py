@@ -5,8 +5,10 @@ store, so they survive restarts; the function must stay importable under that na
 """
 
 import functools
+import logging
 import os
 import socket
+from datetime import timedelta
 
 from lms.extensions import db
 from lms.scheduler.models import SchedulerHeartbeat
@@ -15,6 +17,9 @@ from lms.timeutil import utcnow
 _app = None  # set by the scheduler process (lms.scheduler.runner) before jobs run
 
 HEARTBEAT = "scheduler"
+LAUNCH_CREDENTIALS_KEPT = timedelta(days=7)  # after expiry: who stored what stays traceable a while
+
+log = logging.getLogger(__name__)
 
 
 def bind(app) -> None:
@@ -71,3 +76,14 @@ def forward_statements() -> None:
     from xapi.forwarding import drain
 
     drain(current_app.extensions["xapi"].engine)
+
+
+@job
+def purge_launch_credentials() -> int:
+    """Delete the launch credentials (one LRS client per launch) that expired more than
+    `LAUNCH_CREDENTIALS_KEPT` ago; returns how many."""
+    from xapi.service import purge_expired_launch_credentials
+
+    deleted = purge_expired_launch_credentials(LAUNCH_CREDENTIALS_KEPT)
+    log.info("deleted %d expired launch credentials", deleted)
+    return deleted

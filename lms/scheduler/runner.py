@@ -63,6 +63,11 @@ def build_scheduler(app) -> BlockingScheduler:
         "lms.scheduler.jobs:forward_statements", "interval", id="xapi-forwarding",
         replace_existing=True, seconds=app.config["XAPI_FORWARD_SECONDS"],
     )
+    # At a fixed time each day, so that restarting the scheduler never puts it off.
+    scheduler.add_job(
+        "lms.scheduler.jobs:purge_launch_credentials", "cron", id="launch-credentials-purge",
+        replace_existing=True, hour=3, minute=40,
+    )
     return scheduler
 
 
