@@ -16,7 +16,10 @@ assessment criteria and activities:
 Rules beyond the field types: slugs are unique across the file; a unit's activity hours add up
 to its hours, and the units' credits and hours to the qualification's; each `type` is an
 installed activity type and its `config` passes that type's schema; an assessment's criteria
-are codes of its own unit. Every problem is reported as `FILE: PATH: what was expected`.
+are codes of its own unit; an assessed activity (a type with `assessed = True`) is required,
+and every criterion of a unit is covered by the `config.criteria` of at least one of the unit's
+required assessed activities (a unit is achieved only when every criterion is met, so each
+must be judged somewhere). Every problem is reported as `FILE: PATH: what was expected`.
 """
 
 from collections import Counter
@@ -180,9 +183,38 @@ def _cross_checks(qualification: dict, activity_types: dict) -> list[tuple[str, 
             if count > 1:
                 problems.append((f"{where}.criteria", f"criterion code {code!r} is used "
                                                       f"{count} times"))
+        found = []
         for a, act in enumerate(unit["activities"]):
-            problems.extend(_activity_problems(f"{where}.activities[{a}]", act, set(codes),
-                                               activity_types))
+            found.extend(_activity_problems(f"{where}.activities[{a}]", act, set(codes),
+                                            activity_types))
+        problems.extend(found)
+        problems.extend(_assessment_problems(where, unit, codes, activity_types,
+                                             check_coverage=not found))
+    return problems
+
+
+def _assessment_problems(where, unit, codes, activity_types, check_coverage):
+    """An assessed activity must be required, and the unit's required assessed activities
+    together must cover every criterion of the unit (checked only when every activity's
+    config passed its type's schema: otherwise the criteria listed cannot be trusted)."""
+    problems = []
+    covered = set()
+    for a, act in enumerate(unit["activities"]):
+        kind = activity_types.get(act["type"])
+        if kind is None or not getattr(kind, "assessed", False):
+            continue
+        if not act["required"]:
+            problems.append((f"{where}.activities[{a}].required",
+                             f"must be true: {act['slug']!r} is assessed ({act['type']!r}), "
+                             "and a unit is achieved only when its assessment is met"))
+        elif check_coverage:
+            covered.update(act["config"].get("criteria", []))
+    uncovered = [code for code in codes if code not in covered]
+    if check_coverage and uncovered:
+        problems.append((f"{where}.criteria",
+                         f"{uncovered} are not assessed: list each criterion in the "
+                         "config.criteria of at least one required assessed activity of "
+                         "this unit"))
     return problems
 
 
