@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from lms.errors import Forbidden, Unauthorized
 
-ROLES = ("learner", "tutor", "admin", "org_manager")
+ROLES = ("learner", "tutor", "admin", "org_manager", "verifier")
 AUDIENCES = ("anyone", "signed-in", *ROLES)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -1,10 +1,10 @@
 """`lms demo`: a small, real-looking installation to look around in.
 
 Creates (once; running it again changes nothing) the 2024 example intake and a current
-intake of the default Diploma, an administrator, a tutor, an organisation (an RRN member)
-with its manager and a cohort of six learners, and one individual learner, and records in
-the LRS the activities each learner has finished so far. Every demo account's password is
-`DEMO_PASSWORD`.
+intake of the default Diploma, an administrator, a tutor, an internal verifier, an
+organisation (an RRN member) with its manager and a cohort of six learners, and one individual
+learner, and records in the LRS the activities each learner has finished so far. Every demo
+account's password is `DEMO_PASSWORD`.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,6 +22,7 @@ QUALIFICATION = "l5-diploma-reducing-restrictive-practices"
 
 ADMIN = ("admin@pathway.example", "Priya Shah", ["admin"])
 TUTOR = ("tutor@pathway.example", "Sam Okafor", ["tutor"])
+VERIFIER = ("verifier@pathway.example", "Morgan Lee", ["verifier"])
 MANAGER = ("manager@riverside-care.example", "Jo Whitfield", ["org_manager"])
 COHORT = [
     ("aisha.khan@riverside-care.example", "Aisha Khan"),
@@ -33,7 +34,8 @@ COHORT = [
 ]
 INDIVIDUAL = ("learner@pathway.example", "Alex Morgan", ["learner"])
 
-DEMO_LOGINS = [ADMIN, TUTOR, MANAGER, INDIVIDUAL] + [(e, n, ["learner"]) for e, n in COHORT]
+DEMO_LOGINS = [ADMIN, TUTOR, VERIFIER, MANAGER, INDIVIDUAL] + [
+    (e, n, ["learner"]) for e, n in COHORT]
 
 
 def current_intake_start(today: date) -> date:
@@ -91,6 +93,7 @@ def _create_people_and_enrolments(qualification, today: date) -> None:
 
     _user(*ADMIN)
     tutor = _user(*TUTOR)
+    _user(*VERIFIER)
     organisation = _get_or_add(Organisation, {"slug": "riverside-care"},
                                name="Riverside Care Partnership", rrn_member=True)
     _user(*MANAGER, organisation=organisation)

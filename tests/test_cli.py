@@ -62,9 +62,10 @@ def test_init_loads_the_diploma_and_running_it_again_changes_nothing(runner, db)
 def test_init_demo_creates_the_demo_people(runner, db):
     result = invoke(runner, "init", "--demo")
 
-    assert "demo: created 10 accounts" in result.output
+    assert "demo: created 11 accounts" in result.output
     users = db.session.scalars(db.select(User)).all()
-    assert len(users) == len(DEMO_LOGINS) == 10
+    assert len(users) == len(DEMO_LOGINS) == 11
+    assert user_by_email("verifier@pathway.example").role_names == {"verifier"}
     assert {u.email: u.role_names for u in users} == {e: set(r) for e, _, r in DEMO_LOGINS}
     assert user_by_email(ADMIN[0]).role_names == {"admin"}
     assert user_by_email(TUTOR[0]).role_names == {"tutor"}

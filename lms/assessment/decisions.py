@@ -13,6 +13,7 @@ from lms.assessment.rules import london_day
 from lms.assessment.statements import decision_statement, record_step, verification_statement
 from lms.assessment.visibility import check_may_decide, check_may_verify
 from lms.catalogue.models import Criterion
+from lms.delivery.operations import checked_config
 from lms.errors import Conflict, InvalidInput
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -52,7 +53,7 @@ def decide(assessor, submission: Submission, criteria: list[dict], feedback: str
                        f"({submission.outcome}) on {london_day(submission.assessed_at)}: a "
                        "decision is final.")
     activity = submission.activity
-    expected = list(assessment_type(activity).validate_config(activity.config)["criteria"])
+    expected = list(checked_config(assessment_type(activity), activity)["criteria"])
     problems = _criteria_problems(expected, criteria)
     if problems:
         raise InvalidInput("; ".join(f"{p['field']}: {p['detail']}" for p in problems),

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.assessment import evidence, rules
 from lms.assessment.models import EvidenceFile, Submission
 from lms.assessment.statements import record_step, submitted_statement
-from lms.delivery.operations import activity_type
+from lms.delivery.operations import activity_type, checked_config
 from lms.errors import Conflict, Forbidden, InvalidInput
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -37,6 +37,32 @@ def submissions_of(enrolment, activity=None) -> list[Submission]:
         statement = statement.where(Submission.activity_id == activity.id)
     return list(db.session.execute(
         statement.order_by(Submission.activity_id, Submission.attempt)).scalars())
+
+
+def standing(enrolment, activity) -> dict:
+    """Where the learner stands on a practice assessment: the criteria and evidence it asks
+    for, which attempt they may submit next and when it is due, or why they may not submit
+    now; with their submissions so far (oldest first)."""
+    config = checked_config(assessment_type(activity), activity)
+    previous = submissions_of(enrolment, activity)
+    by_code = {c.code: c for c in activity.unit.criteria}
+    attempt = due = None
+    reason = ""
+    if enrolment.status != "active":
+        reason = f"Enrolment {enrolment.id} is {enrolment.status}: evidence cannot be submitted."
+    else:
+        try:
+            attempt = rules.next_attempt(previous)
+        except Conflict as exc:
+            reason = exc.detail
+        else:
+            due = rules.due_date(enrolment, config) if attempt == 1 else \
+                rules.resubmission_due(enrolment, previous[0].assessed_at)
+    return {"activity": activity, "enrolment": enrolment,
+            "criteria": [by_code[code] for code in config["criteria"] if code in by_code],
+            "evidence": config["evidence"], "may_submit": attempt is not None,
+            "next_attempt": attempt, "due_date": due, "reason": reason,
+            "submissions": previous}
 
 
 def _check_form(learner, declaration: str | None, signed_name: str | None, note: str | None,
@@ -75,7 +101,7 @@ def submit(learner, enrolment, activity, *, declaration: str | None, signed_name
     if enrolment.status != "active":
         raise Conflict(f"Enrolment {enrolment.id} is {enrolment.status}: evidence cannot be "
                        "submitted.")
-    config = assessment_type(activity).validate_config(activity.config)
+    config = checked_config(assessment_type(activity), activity)
     _check_form(learner, declaration, signed_name, note, uploads)
     evidence.check_names(uploads)  # a refused type is refused before anything is written
     previous = submissions_of(enrolment, activity)

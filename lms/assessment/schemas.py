@@ -6,6 +6,7 @@ from flask import url_for
 
 from lms.api import page_schema
 from lms.assessment import rules
+from lms.catalogue.schemas import CriterionSchema
 
 
 class PersonSchema(ma.Schema):
@@ -78,6 +79,40 @@ class SubmissionSchema(ma.Schema):
 SubmissionPage = page_schema(SubmissionSchema, "SubmissionPage")
 
 
+class DeclarationSchema(ma.Schema):
+    text = ma.fields.Constant(rules.DECLARATION)
+    how = ma.fields.Constant(
+        "Send this text unchanged as the `declaration` field of a submission, and your name "
+        "as on your account as `signed_name`.")
+
+
+class ActivityStandingSchema(ma.Schema):
+    """A learner's practice assessment: what it asks for, what is due, and their attempts."""
+
+    activity = ma.fields.String(attribute="activity.slug")
+    title = ma.fields.String(attribute="activity.title")
+    unit = ma.fields.String(attribute="activity.unit.slug")
+    criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), metadata={
+        "description": "The unit's assessment criteria this task is judged against."})
+    evidence = ma.fields.List(ma.fields.String(), metadata={
+        "description": "What to submit (e.g. 'service audit')."})
+    may_submit = ma.fields.Boolean(metadata={
+        "description": "Whether the learner may submit now; if not, `reason` says why."})
+    next_attempt = ma.fields.Integer(allow_none=True, metadata={"enum": [1, 2, None]})
+    due_date = ma.fields.Date(allow_none=True, metadata={
+        "description": "When the next attempt is due (Europe/London date)."})
+    reason = ma.fields.String(metadata={"description": "Why no submission is possible now."})
+    submit_to = ma.fields.Method("_submit_to", metadata={
+        "description": "POST evidence here (multipart/form-data)."})
+    declaration = ma.fields.Nested(DeclarationSchema, dump_default=dict, metadata={
+        "description": "The authenticity declaration to sign with the submission."})
+    submissions = ma.fields.List(ma.fields.Nested(SubmissionSchema))
+
+    def _submit_to(self, standing):
+        return url_for("assessment.ActivitySubmissions",
+                       enrolment_id=standing["enrolment"].id, slug=standing["activity"].slug)
+
+
 class SubmissionForm(ma.Schema):
     """The multipart/form-data fields of a submission (for the OpenAPI document; the view
     reads them itself so that files are checked one by one)."""
@@ -124,9 +159,3 @@ class SampleSchema(ma.Schema):
     rule = ma.fields.String(metadata={"description": "How the sample was chosen."})
     items = ma.fields.List(ma.fields.Nested(SubmissionSchema))
 
-
-class DeclarationSchema(ma.Schema):
-    text = ma.fields.Constant(rules.DECLARATION)
-    how = ma.fields.Constant(
-        "Send this text unchanged as the `declaration` field of a submission, and your name "
-        "as on your account as `signed_name`.")

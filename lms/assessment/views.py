@@ -40,6 +40,16 @@ class Declaration(MethodView):
 
 @blp.route("/enrolments/<int:enrolment_id>/activities/<slug>/submissions")
 class ActivitySubmissions(MethodView):
+    @allow("signed-in")
+    @blp.response(200, schemas.ActivityStandingSchema)
+    def get(self, enrolment_id, slug):
+        """A practice assessment of an enrolment (where launching it leads): the criteria and
+        evidence it asks for, whether the learner may submit now (with the attempt and its
+        due date, or the reason not), the declaration to sign, and the submissions so far.
+        For whoever may see the enrolment; 409 for an activity that is not assessed."""
+        enrolment = enrolment_for(current_user, enrolment_id)
+        return operations.standing(enrolment, activity_of_enrolment(enrolment, slug))
+
     @takes_uploads
     @allow("learner")
     @blp.doc(requestBody=SUBMISSION_BODY)
@@ -95,8 +105,8 @@ class SubmissionDetail(MethodView):
     @blp.response(200, schemas.SubmissionSchema)
     def get(self, submission_id):
         """One submission with its files, decisions, feedback and verifications: for its
-        learner, their tutor, their organisation's manager, administrators (and, once
-        decided, any tutor, to verify it)."""
+        learner, their tutor, their organisation's manager, administrators, and internal
+        verifiers once it is decided."""
         return submission_for(current_user, submission_id)
 
 
@@ -116,12 +126,13 @@ class Decision(MethodView):
 
 @blp.route("/submissions/<int:submission_id>/verification")
 class VerificationResource(MethodView):
-    @allow("tutor", "admin")
+    @allow("verifier", "admin")
     @blp.arguments(schemas.VerificationInput)
     @blp.response(201, schemas.VerificationSchema)
     def post(self, data, submission_id):
         """Internal verification of a decision: agreed, or action required (with a comment).
-        By a tutor or administrator who did not make the decision (403 for the assessor)."""
+        By an internal verifier or administrator who did not make the decision (403 for the
+        assessor, and for anyone without the `verifier` or `admin` role)."""
         submission = submission_by_id(submission_id)
         return decisions.verify(current_user, submission, data["outcome"],
                                 data["comment"]), 201
@@ -129,12 +140,13 @@ class VerificationResource(MethodView):
 
 @blp.route("/assessment/sample")
 class Sample(MethodView):
-    @allow("tutor", "admin")
+    @allow("verifier", "admin")
     @blp.arguments(schemas.SampleArgs, location="query")
     @blp.response(200, schemas.SampleSchema)
     def get(self, args):
         """A risk-based sample of decisions to verify, spread across assessors and units
-        (the rule is in the answer's `rule`); never the caller's own decisions."""
+        (the rule is in the answer's `rule`); never the caller's own decisions or learning.
+        For internal verifiers and administrators."""
         return {"rule": sampling.RULE,
                 "items": sampling.propose_sample(current_user, args["size"])}
 

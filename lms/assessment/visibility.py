@@ -1,9 +1,11 @@
 """Who may see, decide on and verify submissions.
 
 - See: the learner (their own), their tutor, their organisation's manager, administrators;
-  and any tutor may read a submission once it is decided, to verify it internally.
+  and internal verifiers (role `verifier`) once a submission is decided, to verify it. Other
+  tutors never see a learner who is not theirs.
 - Decide: the enrolment's tutor or an administrator (never on one's own learning).
-- Verify: a tutor or administrator who is neither the assessor nor the learner.
+- Verify: an internal verifier or an administrator who is neither the assessor nor the
+  learner.
 """
 
 from sqlalchemy import or_
@@ -22,7 +24,7 @@ def visible_submissions(viewer):
         return statement
     enrolments = visible_enrolments(viewer).with_only_columns(Enrolment.id)
     allowed = [Submission.enrolment_id.in_(enrolments)]
-    if "tutor" in viewer.role_names:
+    if "verifier" in viewer.role_names:
         allowed.append(Submission.outcome.is_not(None))
     return statement.where(or_(*allowed))
 
@@ -55,11 +57,19 @@ def check_may_decide(user, submission: Submission) -> None:
             "tutor or an administrator may decide on their submissions.")
 
 
+def may_verify(user) -> bool:
+    """Whether `user` does internal verification: an internal verifier or an administrator."""
+    return bool({"verifier", "admin"} & user.role_names)
+
+
 def check_may_verify(user, submission: Submission) -> None:
-    """Raise Forbidden when `user` made the decision or is the learner."""
+    """Raise Forbidden unless `user` is an internal verifier or an administrator, and neither
+    made the decision nor is the learner."""
+    if not may_verify(user):
+        raise Forbidden("Only an internal verifier or an administrator may verify decisions.")
     if submission.assessor_id == user.id:
         raise Forbidden("You made this decision: internal verification must be done by "
-                        "another tutor or an administrator.")
+                        "another internal verifier or an administrator.")
     if submission.enrolment.learner_id == user.id:
         raise Forbidden("You cannot verify a decision on your own submission.")
 

@@ -12,7 +12,8 @@ from lms.timeutil import UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):
-    """A person who signs in: learner, tutor, administrator or organisation manager."""
+    """A person who signs in: learner, tutor, administrator, organisation manager or internal
+    verifier (roles combine: a tutor may also be an internal verifier)."""
 
     __tablename__ = "users"
 
@@ -65,7 +66,8 @@ class UserRole(db.Model):
 
     __tablename__ = "user_roles"
     __table_args__ = (
-        CheckConstraint("role IN ('learner', 'tutor', 'admin', 'org_manager')", name="known_role"),
+        CheckConstraint("role IN ('learner', 'tutor', 'admin', 'org_manager', 'verifier')",
+                        name="known_role"),
     )
 
     user_id: Mapped[int] = mapped_column(

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from tincan import Result
 
 from lms.access import allow
-from lms.delivery.operations import activity_of_enrolment
+from lms.delivery.operations import activity_of_enrolment, activity_type
 from lms.enrolment.models import Cohort, Enrolment, WindowExtension
 from lms.enrolment.operations import enrolment_for, visible_enrolments
 from lms.errors import Forbidden, InvalidInput, NotFound
@@ -134,6 +134,10 @@ class Attendance(MethodView):
         enrolment = enrolment_for(current_user, enrolment_id)
         _check_tutor_of(enrolment)
         activity = activity_of_enrolment(enrolment, data["activity"])
+        if activity_type(activity).assessed:
+            raise InvalidInput.field("activity", f"{activity.slug!r} is assessed: only a "
+                                     "tutor's decision on evidence completes it, not "
+                                     "attendance")
         if activity.learning != "guided":
             raise InvalidInput.field("activity", f"{activity.slug!r} is self-study; attendance "
                                      "is recorded for guided activities only")

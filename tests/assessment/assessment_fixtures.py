@@ -19,20 +19,22 @@ class People:
     other_tutor: object
     admin: object
     other_learner: object
+    verifier: object
     enrolment: object
     other_enrolment: object
 
 
 @pytest.fixture
 def people(make_user, enrol):
-    """A learner on the Diploma with their tutor, another tutor, an administrator, and a
-    second learner (also the tutor's)."""
+    """A learner on the Diploma with their tutor, another tutor, an administrator, a second
+    learner (also the tutor's), and an internal verifier (a tutor too, of nobody here)."""
     tutor = make_user("tutor", name="Sam Okafor")
     other_tutor = make_user("tutor", name="Rita Osei")
     admin = make_user("admin", name="Priya Shah")
     learner = make_user("learner", name="Alex Morgan")
     other_learner = make_user("learner", name="Ben Carter")
-    return People(learner, tutor, other_tutor, admin, other_learner,
+    verifier = make_user("tutor", "verifier", name="Morgan Lee")
+    return People(learner, tutor, other_tutor, admin, other_learner, verifier,
                   enrol(learner, tutor=tutor), enrol(other_learner, tutor=tutor))
 
 
@@ -87,12 +89,12 @@ def decide(client, people, headers):
 
 @pytest.fixture
 def verify(client, people, headers):
-    """`verify(submission_id, outcome, comment, user=other_tutor)` -> the response."""
+    """`verify(submission_id, outcome, comment, user=verifier)` -> the response."""
 
     def post(submission_id, outcome="agreed", comment="", *, user=None):
         return client.post(f"/api/v1/submissions/{submission_id}/verification",
                            json={"outcome": outcome, "comment": comment},
-                           headers=headers(user or people.other_tutor))
+                           headers=headers(user or people.verifier))
 
     return post
 

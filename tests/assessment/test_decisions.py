@@ -130,9 +130,33 @@ def decided(submission, decide):
     return submission
 
 
-def test_the_assessor_cannot_verify_their_own_decision(decided, verify, people, stored_state):
+def test_the_assessor_cannot_verify_their_own_decision(decided, verify, people, db,
+                                                       stored_state):
+    from lms.people.operations import set_roles
+
+    set_roles(people.tutor, ["tutor", "verifier"])  # an assessor who is also a verifier
+    db.session.commit()
     body = _refused(stored_state, lambda: verify(decided["id"], user=people.tutor), 403)
     assert "You made this decision" in body["detail"]
+
+
+@pytest.mark.parametrize("who", ["tutor", "other_tutor", "org_manager"])
+def test_only_internal_verifiers_and_admins_verify(decided, verify, people, make_user, who,
+                                                   stored_state):
+    user = make_user("org_manager") if who == "org_manager" else getattr(people, who)
+    body = _refused(stored_state, lambda: verify(decided["id"], user=user), 403)
+    assert "admin, verifier" in body["detail"]
+
+
+def test_the_verifier_check_holds_without_the_route(decided, people, db):
+    """The operation itself refuses a plain tutor, whatever route calls it."""
+    from lms.assessment.decisions import verify as verify_decision
+    from lms.assessment.models import Submission
+    from lms.errors import Forbidden
+
+    with pytest.raises(Forbidden, match="internal verifier"):
+        verify_decision(people.other_tutor, db.session.get(Submission, decided["id"]),
+                        "agreed", "")
 
 
 def test_an_admin_who_made_the_decision_cannot_verify_it(submission, decide, verify, people,
@@ -162,3 +186,9 @@ def test_nothing_to_verify_before_a_decision(submission, verify, stored_state):
 
 def test_an_admin_may_verify_a_tutors_decision(decided, verify, people):
     assert verify(decided["id"], user=people.admin).status_code == 201
+
+
+def test_an_internal_verifier_verifies_a_tutors_decision(decided, verify, people):
+    response = verify(decided["id"], "agreed", "Sound.")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["verifier"]["name"] == "Morgan Lee"

@@ -58,7 +58,7 @@ def test_the_zip_holds_every_attempt_with_decisions_feedback_and_verifications(
     assert rows[2]["criterion_feedback"] == "<b>Add</b> the recommendations."
     assert rows[0]["outcome"] == "not-yet-met" and rows[0]["overall_feedback"] == "Nearly there."
     assert rows[0]["assessor"] == "Sam Okafor" and rows[0]["assessed_at"]
-    assert rows[4]["verifications"].startswith("agreed by Rita Osei on ")
+    assert rows[4]["verifications"].startswith("agreed by Morgan Lee on ")
     assert rows[4]["verifications"].endswith(": Agree.")
     assert rows[8]["outcome"] == "awaiting decision" and rows[0]["on_time"] == "yes"
 

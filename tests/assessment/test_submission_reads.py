@@ -29,7 +29,7 @@ def test_who_sees_a_submission(client, headers, people, submission, make_user, d
     url = f"/api/v1/submissions/{submission['id']}"
     for user in (people.learner, people.tutor, people.admin):
         assert _get(client, headers, user, url).get_json()["id"] == submission["id"]
-    for user in (people.other_learner, people.other_tutor):
+    for user in (people.other_learner, people.other_tutor, people.verifier):
         assert "no submission" in problem(_get(client, headers, user, url), 404)["detail"]
 
     riverside = Organisation(slug="riverside", name="Riverside Care")
@@ -42,10 +42,36 @@ def test_who_sees_a_submission(client, headers, people, submission, make_user, d
     elsewhere = make_user("org_manager")
     problem(_get(client, headers, elsewhere, url), 404)
 
-    # Once decided, any tutor may read it, to verify it.
+    # Once decided, an internal verifier may read it, to verify it; other tutors still not.
     decide(submission["id"], all_met())
-    assert _get(client, headers, people.other_tutor, url).status_code == 200
+    assert _get(client, headers, people.verifier, url).status_code == 200
+    problem(_get(client, headers, people.other_tutor, url), 404)
     problem(_get(client, headers, people.other_learner, url), 404)
+
+
+def test_another_tutor_cannot_read_a_decided_submission_or_its_files(
+        client, headers, people, submission, decide):
+    """A tutor sees their own learners' submissions only, decided or not."""
+    assert decide(submission["id"], all_met()).status_code == 201
+    url = f"/api/v1/submissions/{submission['id']}"
+    problem(_get(client, headers, people.other_tutor, url), 404)
+    for evidence_file in submission["files"]:
+        problem(_get(client, headers, people.other_tutor, evidence_file["url"]), 404)
+    assert _get(client, headers, people.tutor, submission["files"][0]["url"]).data == PDF
+
+
+def test_an_internal_verifier_reads_decided_submissions_and_their_files(
+        client, headers, people, submission, decide):
+    pdf_url = submission["files"][0]["url"]
+    problem(_get(client, headers, people.verifier, pdf_url), 404)  # awaiting a decision
+    assert decide(submission["id"], all_met()).status_code == 201
+    response = _get(client, headers, people.verifier, pdf_url)
+    assert response.status_code == 200 and response.data == PDF
+    detail = _get(client, headers, people.verifier, f"/api/v1/submissions/{submission['id']}")
+    assert detail.get_json()["outcome"] == "met"
+    # Not the enrolment itself: a verifier reads decided submissions, nothing else.
+    problem(_get(client, headers, people.verifier,
+                 f"/api/v1/enrolments/{people.enrolment.id}/submissions"), 404)
 
 
 def test_the_learners_list_is_theirs_alone(client, headers, people, submission):

@@ -1,5 +1,6 @@
 """The internal verification sample: decided, unverified submissions spread across
-(assessor, unit) groups, newer assessors and "not yet met" first, never the caller's own."""
+(assessor, unit) groups, newer assessors and "not yet met" first, never the caller's own; for
+internal verifiers and administrators only."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,10 +24,11 @@ def _assessment(catalogue, unit_number: int) -> Activity:
 
 @pytest.fixture
 def decisions(catalogue, make_user, enrol):
-    """Decisions by an experienced tutor (4), a new tutor (1) and the caller (1)."""
-    experienced = make_user("tutor", name="Experienced")
+    """Decisions by an experienced tutor (4), a new tutor (1) and the caller (1); the caller
+    and the experienced tutor are internal verifiers too."""
+    experienced = make_user("tutor", "verifier", name="Experienced")
     new = make_user("tutor", name="New")
-    caller = make_user("tutor", name="Caller")
+    caller = make_user("tutor", "verifier", name="Caller")
     unit1, unit2 = _assessment(catalogue, 1), _assessment(catalogue, 2)
     made = {}
 
@@ -79,13 +81,23 @@ def test_the_sample_never_holds_the_callers_own_decisions(client, auth, decision
     assert ids == {made["new tutor's"], made["caller's own"]}
 
 
-def test_only_tutors_and_admins_sample(client, auth, make_user, decisions):
-    problem(client.get("/api/v1/assessment/sample", headers=auth(make_user("learner"))), 403)
-    assert _sample(client, auth, make_user("admin"), 100)["items"]
+@pytest.mark.parametrize("roles", [("learner",), ("tutor",), ("org_manager",)])
+def test_only_internal_verifiers_and_admins_sample(client, auth, make_user, decisions, roles):
+    response = client.get("/api/v1/assessment/sample", headers=auth(make_user(*roles)))
+    assert "admin, verifier" in problem(response, 403)["detail"]
+
+
+def test_a_verifier_or_an_admin_samples_every_decision_not_their_own(client, auth, make_user,
+                                                                     decisions):
+    _, made = decisions
+    expected = {made[name] for name in ("old met", "not yet met", "unit 2", "new tutor's",
+                                        "caller's own")}
+    for user in (make_user("verifier"), make_user("admin")):
+        assert {s["id"] for s in _sample(client, auth, user, 100)["items"]} == expected
 
 
 @pytest.mark.parametrize("size", [0, 101, "many"])
 def test_a_bad_size_is_422(client, auth, make_user, size):
     response = client.get("/api/v1/assessment/sample", query_string={"size": size},
-                          headers=auth(make_user("tutor")))
+                          headers=auth(make_user("verifier")))
     assert any(e["field"].endswith("size") for e in problem(response, 422)["errors"])
