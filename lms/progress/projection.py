@@ -10,27 +10,26 @@ Two routes share every rule here, so they give the same answer:
 - rebuild: `rebuild()` empties the projection and replays every statement that is not voided.
 
 What a statement means is each activity type's business (`interpret`), and so is when an
-activity is complete (`completion`); this module only finds the enrolment (the statement's
-registration, with the enrolment's own learner as actor) and the activity (its IRI, or the
-root activity of one of its content packages), stores the events, and adds up.
+activity is complete (`completion`); this module finds the enrolment (the statement's
+registration, with the enrolment's own learner as actor) and the activity (see
+`catalogue_index`), stores the events, and adds up with the rules of `rules`.
 """
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
+from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from activities.base import DONE, STATUSES, Event
-from lms.catalogue.models import Activity, Unit
+from activities.base import Event
 from lms.enrolment.models import Enrolment, Intake
 from lms.extensions import db
 from lms.people.models import User
+from lms.progress.catalogue_index import CatalogueIndex, current_index, load_index
 from lms.progress.models import ActivityProgress, EnrolmentProgress, LearningEvent, UnitProgress
+from lms.progress.rules import activity_progress_row, rollup
 from xapi.service import (
     iter_statements,
     last_statement_seq,
@@ -41,36 +40,7 @@ from xapi.service import (
 
 log = logging.getLogger(__name__)
 
-ZERO = Decimal(0)
 TRUSTED_ACCOUNTS = ("pathway", "import")  # Pathway's own records, and operators' imports
-
-
-@dataclass
-class ActivityInfo:
-    """What the projection needs to know of one catalogue activity."""
-
-    id: int
-    slug: str
-    unit_id: int
-    qualification_id: int
-    kind: object  # the ActivityType, or None when its plugin is not installed
-    config: dict
-    hours: Decimal
-    learning: str
-    required: bool
-    retired: bool
-
-
-@dataclass
-class CatalogueIndex:
-    """The catalogue as the projection reads it: activities by id and by IRI, and each
-    qualification's units with their current activities."""
-
-    activities: dict[int, ActivityInfo] = field(default_factory=dict)
-    by_iri: dict[str, int] = field(default_factory=dict)
-    unit_credits: dict[int, int] = field(default_factory=dict)
-    units_of: dict[int, list[int]] = field(default_factory=dict)
-    activities_of_unit: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,59 +48,6 @@ class EnrolmentInfo:
     id: int
     learner: str  # the learner's public id (their xAPI account name)
     qualification_id: int
-
-
-def load_index(session: Session) -> CatalogueIndex:
-    """Read the catalogue (retired activities too: old records keep pointing at them)."""
-    from lms.catalogue.iris import activity_iri
-    from lms.content.models import ContentPackage
-
-    types = current_app.extensions["lms.activity_types"]
-    index = CatalogueIndex()
-    for unit in session.execute(select(Unit).order_by(Unit.number)).scalars():
-        index.unit_credits[unit.id] = unit.credits
-        index.units_of.setdefault(unit.qualification_id, []).append(unit.id)
-        index.activities_of_unit.setdefault(unit.id, [])
-    rows = session.execute(select(Activity, Unit.qualification_id)
-                           .join(Unit, Activity.unit_id == Unit.id)
-                           .order_by(Activity.position, Activity.id)).all()
-    for activity, qualification_id in rows:
-        kind = types.get(activity.type)
-        try:
-            config = kind.validate_config(activity.config) if kind else {}
-        except Exception:  # a catalogue that no longer fits its type: counts nothing
-            log.warning("activity %s: config no longer valid for type %s", activity.slug,
-                        activity.type)
-            kind, config = None, {}
-        index.activities[activity.id] = ActivityInfo(
-            activity.id, activity.slug, activity.unit_id, qualification_id, kind, config,
-            activity.hours, activity.learning, activity.required, activity.retired)
-        index.by_iri[activity_iri(activity)] = activity.id
-        if not activity.retired:
-            index.activities_of_unit[activity.unit_id].append(activity.id)
-    for root, activity_id in session.execute(
-            select(ContentPackage.root_activity_id, ContentPackage.activity_id)
-            .where(ContentPackage.root_activity_id.is_not(None))):
-        index.by_iri.setdefault(root, activity_id)
-    return index
-
-
-def current_index(session: Session) -> CatalogueIndex:
-    """The catalogue index, kept per process and read again when the catalogue or its
-    content packages change (a catalogue load stamps the qualification's `updated_at`)."""
-    from lms.catalogue.models import Qualification
-    from lms.content.models import ContentPackage
-
-    fingerprint = tuple(session.execute(select(
-        select(func.max(Qualification.updated_at)).scalar_subquery(),
-        select(func.count(Qualification.id)).scalar_subquery(),
-        select(func.count(Activity.id)).scalar_subquery(),
-        select(func.max(ContentPackage.id)).scalar_subquery())).one())
-    cached = current_app.extensions.get("lms.progress_index")
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, load_index(session))
-        current_app.extensions["lms.progress_index"] = cached
-    return cached[1]
 
 
 def _enrolments(session: Session, registrations=None) -> dict[str, EnrolmentInfo]:
@@ -202,83 +119,6 @@ def events_from(statements, index: CatalogueIndex, enrolments: dict[str, Enrolme
                      "happened_at": happened, "trusted": trusted, "seconds": seconds,
                      "data": meaning.data or {}})
     return rows
-
-
-# -- the rules of adding up (shared by both routes) ------------------------------------------
-
-def activity_progress_row(info: ActivityInfo, enrolment_id: int, events: list[Event]) -> dict:
-    """One learner's `activity_progress` row from their events on one activity (oldest
-    first): the type's completion rule, the nominal hours once complete (never more), and the
-    time actually spent."""
-    try:
-        completion = info.kind.completion(info.config, events) if info.kind else None
-    except Exception:  # one faulty plugin must not stop everyone's progress
-        log.exception("activity type %s could not judge activity %s", info.kind.name, info.slug)
-        completion = None
-    status = completion.status if completion else "started"
-    if status not in STATUSES:
-        log.error("activity type %s gave an unknown status %r", info.kind.name, status)
-        status, completion = "started", None
-    done = status in DONE
-    return {"enrolment_id": enrolment_id, "activity_id": info.id, "status": status,
-            "completed_at": completion.completed_at if done else None,
-            "credited_hours": info.hours if done else ZERO,
-            "seconds_spent": sum(e.seconds for e in events),
-            "first_at": events[0].happened_at, "last_at": max(e.happened_at for e in events),
-            "detail": dict(completion.detail) if completion else {}}
-
-
-def rollup(index: CatalogueIndex, enrolment_id: int, qualification_id: int,
-           rows: list[dict]) -> tuple[list[dict], dict | None]:
-    """An enrolment's `unit_progress` rows and `enrolment_progress` row from its activity rows.
-
-    A unit is achieved when every required current activity is complete (its practice
-    assessment met); only then are its credits awarded. Hours are credited per activity and
-    kept apart as guided and self-study. No activity rows: no rollup rows."""
-    if not rows:
-        return [], None
-    by_activity = {row["activity_id"]: row for row in rows}
-    units, totals = [], {"guided_hours": ZERO, "self_study_hours": ZERO}
-    achieved_times, complete_count = [], 0
-    for unit_id in index.units_of.get(qualification_id, []):
-        current = index.activities_of_unit.get(unit_id, [])
-        hours = {"guided": ZERO, "self-study": ZERO}
-        required_done, required_total, started, done_count, last_done = 0, 0, False, 0, None
-        for activity_id in current:
-            info, row = index.activities[activity_id], by_activity.get(activity_id)
-            complete = row is not None and row["status"] in DONE
-            started = started or row is not None
-            if complete:
-                hours[info.learning] += row["credited_hours"]
-                done_count += 1
-            if info.required:
-                required_total += 1
-                if complete:
-                    required_done += 1
-                    last_done = max(filter(None, [last_done, row["completed_at"]]),
-                                    default=None)
-        achieved = required_total > 0 and required_done == required_total
-        units.append({"enrolment_id": enrolment_id, "unit_id": unit_id,
-                      "status": "achieved" if achieved else
-                      ("in-progress" if started else "not-started"),
-                      "achieved_at": last_done if achieved else None,
-                      "guided_hours": hours["guided"], "self_study_hours": hours["self-study"],
-                      "credits": index.unit_credits[unit_id] if achieved else 0,
-                      "activities_complete": done_count})
-        totals["guided_hours"] += hours["guided"]
-        totals["self_study_hours"] += hours["self-study"]
-        complete_count += done_count
-        if achieved:
-            achieved_times.append(last_done)
-    every_unit = bool(units) and len(achieved_times) == len(units)
-    enrolment = {"enrolment_id": enrolment_id, **totals,
-                 "seconds_spent": sum(row["seconds_spent"] for row in rows),
-                 "credits": sum(u["credits"] for u in units),
-                 "units_achieved": len(achieved_times),
-                 "activities_complete": complete_count,
-                 "last_learning_at": max(row["last_at"] for row in rows),
-                 "all_units_achieved_at": max(achieved_times) if every_unit else None}
-    return units, enrolment
 
 
 def _as_events(rows) -> list[Event]:
@@ -513,6 +353,3 @@ def _grouped_events(session):
         yield key, events
 
 
-def last_change() -> datetime | None:
-    """When the projection last changed (for caches and the health page)."""
-    return db.session.execute(select(db.func.max(EnrolmentProgress.updated_at))).scalar()
