@@ -7,6 +7,8 @@ from lms.api import PageArgs, page_schema
 
 
 class EnrolmentSchema(ma.Schema):
+    id = ma.fields.Integer(metadata={"description": "The enrolment's id, as in "
+                                     "/api/v1/enrolments/{id}/progress."})
     registration = ma.fields.String(metadata={"description": "xAPI registration (UUID)."})
     qualification = ma.fields.Function(lambda e: e.intake.qualification.slug)
     intake = ma.fields.Function(lambda e: e.intake.name)
@@ -16,6 +18,8 @@ class EnrolmentSchema(ma.Schema):
     status = ma.fields.String()
     start_date = ma.fields.Date()
     window_ends = ma.fields.Date(metadata={"description": "Last day to complete."})
+    progress = ma.fields.Function(lambda e: f"/api/v1/enrolments/{e.id}/progress",
+                           metadata={"description": "Where this enrolment's progress is."})
 
 
 class UserSchema(ma.Schema):

@@ -90,6 +90,10 @@ def test_me_shows_the_callers_account_and_enrolments(client, make_user, auth, en
     assert shown["status"] == "active"
     assert shown["start_date"] == "2026-06-02"
     assert date.fromisoformat(shown["window_ends"]) == date(2027, 12, 2)  # 18 months
+    assert shown["id"] == enrolment.id
+    progress = client.get(shown["progress"], headers=auth(learner))
+    assert progress.status_code == 200
+    assert progress.get_json()["enrolment"]["registration"] == enrolment.registration
 
 
 def test_me_without_enrolments(client, admin, as_admin):
