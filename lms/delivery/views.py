@@ -7,6 +7,7 @@ with range requests for films).
 """
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import marshmallow as ma
 from flask import Blueprint as PageBlueprint
@@ -53,7 +54,10 @@ class LaunchActivity(MethodView):
         what to open (with short-lived launch credentials for content that tracks itself).
         Only the enrolled learner may launch."""
         launch, enrolment, activity = _launch(enrolment_id, slug)
-        return {"url": launch.url, "mode": launch.mode, "note": launch.note,
+        # Absolute for API clients (the pages redirect to the relative form, which keeps the
+        # browser on the host it signed in at).
+        url = urljoin(current_app.config["BASE_URL"].rstrip("/") + "/", launch.url)
+        return {"url": url, "mode": launch.mode, "note": launch.note,
                 "activity": activity.slug, "activity_iri": activity_iri(activity),
                 "registration": enrolment.registration}
 

@@ -134,8 +134,8 @@ def test_launching_an_assessment_gives_the_submission_address(client, headers, p
     assert response.status_code == 201, response.get_data(as_text=True)
     launch = response.get_json()
     assert launch["mode"] == "page"
-    assert launch["url"] == \
-        f"/api/v1/enrolments/{people.enrolment.id}/activities/{ASSESSMENT}/submissions"
+    assert launch["url"] == ("http://pathway.test/api/v1/enrolments/"
+                             f"{people.enrolment.id}/activities/{ASSESSMENT}/submissions")
     assert "declaration" in launch["note"] and "case study" in launch["note"]
 
 
