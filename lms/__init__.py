@@ -116,7 +116,9 @@ def _register_features(app: Flask) -> None:
         enrolment,
         errors,
         health,
+        invoicing,
         lrs,
+        notifications,
         people,
         progress,
         scheduler,
@@ -130,6 +132,8 @@ def _register_features(app: Flask) -> None:
     enrolment.init_app(app)
     content.init_app(app)
     progress.init_app(app)
+    invoicing.init_app(app)
+    notifications.init_app(app)
     assessment.init_app(app)
     delivery.init_app(app)
     lrs.init_app(app)

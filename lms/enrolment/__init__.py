@@ -6,4 +6,4 @@ an 18-month window (the qualification's `months_to_complete`) from the intake's 
 
 def init_app(app):
     """Nothing to register yet beyond the models, which the API of `people` reads."""
-    from lms.enrolment import models  # noqa: F401  (tables known to the metadata)
+    from lms.enrolment import applications, models  # noqa: F401  (tables known to the metadata)

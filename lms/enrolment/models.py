@@ -66,8 +66,8 @@ class Enrolment(db.Model):
     __tablename__ = "enrolments"
     __table_args__ = (
         UniqueConstraint("learner_id", "intake_id"),
-        CheckConstraint("status IN ('active', 'pending', 'completed', 'withdrawn', 'deferred')",
-                        name="known_status"),
+        CheckConstraint("status IN ('active', 'pending', 'completed', 'withdrawn', 'deferred', "
+                        "'transferred')", name="known_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
