@@ -63,6 +63,12 @@ def initialise(demo: bool = False) -> list[str]:
         done.append(f"catalogue {report.summary()}")
     if changed:
         done.append(recompute_progress())
+    from lms.invoicing.prices import load_prices
+
+    added = load_prices()
+    db.session.commit()
+    if added:
+        done.append(f"prices: {added} added")
     if demo:
         from lms.demo import create_demo
 
