@@ -63,6 +63,18 @@ class Defaults:
     # Network calls made by scheduled jobs give up after this many seconds.
     SCHEDULER_NETWORK_TIMEOUT = 30
 
+    # E-mail for the notification outbox (lms.notifications.sending): SMTP_HOST None means
+    # not configured (messages are kept, readable through the API, and sent once it is set).
+    SMTP_HOST = None
+    SMTP_PORT = 587
+    SMTP_USERNAME = None
+    SMTP_PASSWORD = None
+    SMTP_STARTTLS = True
+    MAIL_FROM = "Pathway <no-reply@localhost>"
+
+    # Days before the end of a learner's window when the learner and their tutor are reminded.
+    WINDOW_REMINDER_DAYS = (90, 30)
+
     # The xAPI LRS (xapi/): statements per page, forwarding to upstream LRSs.
     XAPI_STATEMENTS_PAGE_MAX = 200
     XAPI_FORWARD_SECONDS = 15

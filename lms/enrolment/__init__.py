@@ -5,5 +5,12 @@ an 18-month window (the qualification's `months_to_complete`) from the intake's 
 
 
 def init_app(app):
-    """Nothing to register yet beyond the models, which the API of `people` reads."""
-    from lms.enrolment import applications, models  # noqa: F401  (tables known to the metadata)
+    """Register the models (which the API of `people` reads) and the changes API."""
+    from lms.enrolment import (  # noqa: F401  (tables known to the metadata)
+        applications,
+        changes_views,
+        models,
+    )
+    from lms.extensions import api
+
+    api.register_blueprint(changes_views.blp)

@@ -3,5 +3,8 @@ configured and readable through the API."""
 
 
 def init_app(app):
-    """Register the models."""
-    from lms.notifications import models  # noqa: F401
+    """Register the models and the API."""
+    from lms.extensions import api
+    from lms.notifications import models, views  # noqa: F401
+
+    api.register_blueprint(views.blp)

@@ -16,6 +16,7 @@ from tincan import Result
 
 from lms.access import allow
 from lms.delivery.operations import activity_of_enrolment, activity_type
+from lms.enrolment.changes import record_change
 from lms.enrolment.models import Cohort, Enrolment, WindowExtension
 from lms.enrolment.operations import enrolment_for, visible_enrolments
 from lms.errors import Forbidden, InvalidInput, NotFound
@@ -119,6 +120,9 @@ class Extensions(MethodView):
                                     approved_by=current_user._get_current_object())
         enrolment.window_ends = data["window_ends"]
         db.session.add(extension)
+        record_change(enrolment, "extended", current_user, extension.reason,
+                      {"from": {"window_ends": extension.previous_end.isoformat()},
+                       "to": {"window_ends": extension.new_end.isoformat()}})
         db.session.commit()
         return extension
 

@@ -87,3 +87,28 @@ def purge_launch_credentials() -> int:
     deleted = purge_expired_launch_credentials(LAUNCH_CREDENTIALS_KEPT)
     log.info("deleted %d expired launch credentials", deleted)
     return deleted
+
+
+@job
+def send_notifications() -> int:
+    """E-mail the notification outbox's due messages (when SMTP is configured), with
+    retries; returns how many were sent."""
+    from lms.notifications.sending import send_due
+
+    return send_due()
+
+
+@job
+def activate_enrolments() -> int:
+    """Enrolments whose start date (Europe/London) has come become active."""
+    from lms.enrolment.tasks import activate_due_enrolments, london_today
+
+    return activate_due_enrolments(london_today())
+
+
+@job
+def remind_window_endings() -> int:
+    """Remind learners and their tutors before the end of a learner's window."""
+    from lms.enrolment.tasks import london_today, remind_window_ends
+
+    return remind_window_ends(london_today())

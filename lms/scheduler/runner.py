@@ -68,6 +68,20 @@ def build_scheduler(app) -> BlockingScheduler:
         "lms.scheduler.jobs:purge_launch_credentials", "cron", id="launch-credentials-purge",
         replace_existing=True, hour=3, minute=40,
     )
+    scheduler.add_job(
+        "lms.scheduler.jobs:send_notifications", "interval", id="notification-sending",
+        replace_existing=True, minutes=1,
+    )
+    # Dates of enrolments are London dates: these run just after midnight and in the morning
+    # there, whatever the clocks do.
+    scheduler.add_job(
+        "lms.scheduler.jobs:activate_enrolments", "cron", id="enrolment-activation",
+        replace_existing=True, hour=0, minute=5, timezone="Europe/London",
+    )
+    scheduler.add_job(
+        "lms.scheduler.jobs:remind_window_endings", "cron", id="window-end-reminders",
+        replace_existing=True, hour=8, minute=0, timezone="Europe/London",
+    )
     return scheduler
 
 
