@@ -14,3 +14,8 @@ def init_app(app):
     from lms.extensions import api
 
     api.register_blueprint(changes_views.blp)
+
+    from lms.enrolment import application_views, views  # intakes, memberships, applications
+
+    api.register_blueprint(views.blp)
+    api.register_blueprint(application_views.blp)
