@@ -3,8 +3,10 @@
 Creates (once; running it again changes nothing) the 2024 example intake and a current
 intake of the default Diploma, an administrator, a tutor, an internal verifier, an
 organisation (an RRN member) with its manager and a cohort of six learners, and one individual
-learner, and records in the LRS the activities each learner has finished so far. Every demo
-account's password is `DEMO_PASSWORD`.
+learner, and records in the LRS the activities each learner has finished so far; the
+cohort's and the individual's accepted applications with their invoices, the organisation's
+confirmed RRN membership, and a next intake open for applications
+(`lms.enrolment.demo_applications`). Every demo account's password is `DEMO_PASSWORD`.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 
 from lms.catalogue.operations import qualification_by_slug
+from lms.enrolment.demo_applications import create_demo_applications
 from lms.enrolment.models import Cohort, Intake, Organisation
 from lms.enrolment.operations import enrol
 from lms.extensions import db
@@ -71,12 +74,18 @@ def create_demo(today: date | None = None) -> str:
     if created:
         _create_people_and_enrolments(qualification, today)
         db.session.commit()
+    applied = create_demo_applications(qualification, MANAGER[0], INDIVIDUAL[0], ADMIN[0],
+                                       today)
+    if applied:
+        db.session.commit()
     recorded = _record_progress(qualification, today)
-    if not created and not recorded:
+    if not created and not recorded and not applied:
         return "demo: already present"
     people = (f"created {len(DEMO_LOGINS)} accounts (password {DEMO_PASSWORD!r}), a cohort of "
               "six and one individual learner, " if created else "")
-    return f"demo: {people}{recorded} learning records in the LRS"
+    applications = ("their accepted applications and invoices, an RRN membership and a next "
+                    "intake, " if applied else "")
+    return f"demo: {people}{applications}{recorded} learning records in the LRS"
 
 
 def _create_people_and_enrolments(qualification, today: date) -> None:
