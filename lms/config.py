@@ -75,7 +75,15 @@ class Defaults:
     # Days before the end of a learner's window when the learner and their tutor are reminded.
     WINDOW_REMINDER_DAYS = (90, 30)
 
+    # The seller printed on invoices (lms.invoicing.documents): name, postal address lines
+    # and VAT registration number. Placeholders: set your own in instance/config.py.
+    INVOICE_SELLER = {
+        "name": "Pathway",
+        "address": ["1 Example Street", "Example Town", "AB1 2CD", "United Kingdom"],
+        "vat_number": "GB 000 0000 00",
+        "email": "accounts@example.org",
+    }
+
     # The xAPI LRS (xapi/): statements per page, forwarding to upstream LRSs.
     XAPI_STATEMENTS_PAGE_MAX = 200
     XAPI_FORWARD_SECONDS = 15
-
