@@ -80,11 +80,12 @@ def summary_line(invoice: Invoice) -> str:
             f"{gbp(invoice.vat_amount)} = {gbp(invoice.gross_amount)}")
 
 
-def today_in_london() -> date:
-    """Today's date in Europe/London (due dates and overdue are London dates)."""
+def today_in_london(now=None) -> date:
+    """The date in Europe/London now (or at the aware datetime `now`): due dates and
+    overdue are London dates."""
     from lms.timeutil import london, utcnow
 
-    return london(utcnow()).date()
+    return london(now or utcnow()).date()
 
 
 def is_overdue(invoice: Invoice, today: date) -> bool:

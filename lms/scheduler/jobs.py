@@ -112,3 +112,13 @@ def remind_window_endings() -> int:
     from lms.enrolment.tasks import london_today, remind_window_ends
 
     return remind_window_ends(london_today())
+
+
+@job
+def check_invoices() -> dict:
+    """Flag overdue invoices and remind or tell their payers (lms.invoicing.overdue), for
+    today's Europe/London date."""
+    from lms.invoicing.operations import today_in_london
+    from lms.invoicing.overdue import check_invoices as check
+
+    return check(today_in_london())

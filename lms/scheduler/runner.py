@@ -68,6 +68,12 @@ def build_scheduler(app) -> BlockingScheduler:
         "lms.scheduler.jobs:purge_launch_credentials", "cron", id="launch-credentials-purge",
         replace_existing=True, hour=3, minute=40,
     )
+    # Invoices' due dates are London dates too: checked each morning there (overdue from
+    # the day after the due date; reminders 14 days before).
+    scheduler.add_job(
+        "lms.scheduler.jobs:check_invoices", "cron", id="invoices-overdue",
+        replace_existing=True, hour=7, minute=5, timezone="Europe/London",
+    )
     scheduler.add_job(
         "lms.scheduler.jobs:send_notifications", "interval", id="notification-sending",
         replace_existing=True, minutes=1,
