@@ -49,8 +49,9 @@ def _membership(organisation: Organisation, admin, today: date) -> None:
 
 
 def _accepted(intake: Intake, kind: str, applicant, organisation, enrolments, admin, member,
-              cohort=None) -> Application:
-    """An application accepted a week after it was made, its seats linked to `enrolments`."""
+              cohort=None, paid: str | None = None) -> Application:
+    """An application accepted a week after it was made, its seats linked to `enrolments`;
+    its invoice paid in full (`paid="all"`), in part (an amount), or not at all."""
     submitted_on = (intake.applications_open or intake.start_date - timedelta(days=120)) \
         + timedelta(days=14)
     decided_on = submitted_on + timedelta(days=7)
@@ -65,7 +66,15 @@ def _accepted(intake: Intake, kind: str, applicant, organisation, enrolments, ad
                for n, e in enumerate(enrolments, start=1)])
     db.session.add(application)
     db.session.flush()
-    issue_invoice(application, decided_on)
+    invoice = issue_invoice(application, decided_on)
+    if paid:
+        from decimal import Decimal
+
+        from lms.invoicing.payments import record_payment
+
+        amount = invoice.gross_amount if paid == "all" else Decimal(paid)
+        record_payment(invoice, amount, min(decided_on + timedelta(days=21), invoice.due_on),
+                       reference="BACS (demo)", recorded_by=admin)
     return application
 
 
@@ -87,13 +96,13 @@ def create_demo_applications(qualification, manager_email: str, individual_email
     enrolments = db.session.execute(db.select(Enrolment).where(
         Enrolment.cohort_id == cohort.id).order_by(Enrolment.id)).scalars().all()
     _accepted(cohort.intake, "cohort", manager, organisation, enrolments, admin,
-              is_member(today, organisation_id=organisation.id), cohort=cohort)
+              is_member(today, organisation_id=organisation.id), cohort=cohort, paid="all")
     individual = user_by_email(individual_email)
     own = db.session.execute(db.select(Enrolment).where(
         Enrolment.learner_id == individual.id, Enrolment.intake_id == cohort.intake_id)
     ).scalar_one_or_none() if individual else None
     if own is not None:
         _accepted(own.intake, "individual", individual, None, [own], admin,
-                  is_member(today, user_id=individual.id))
+                  is_member(today, user_id=individual.id), paid="1000.00")
     ensure_next_intake(qualification, today)
     return True

@@ -38,6 +38,11 @@ def test_the_demo_has_accepted_applications_with_invoices(runner, db):
             invoices[individual.id].gross_amount) == (Decimal("1990.00"), Decimal("398.00"),
                                                       Decimal("2388.00"))
     assert sorted(i.number for i in invoices.values()) == [1, 2]
+    # The cohort's invoice is paid; Alex Morgan has paid part of theirs.
+    assert (invoices[cohort.id].status, invoices[cohort.id].amount_paid) == \
+        ("paid", Decimal("12600.00"))
+    assert (invoices[individual.id].status, invoices[individual.id].amount_paid) == \
+        ("part-paid", Decimal("1000.00"))
 
     organisation = user_by_email(MANAGER[0]).organisation
     membership = db.session.execute(db.select(Membership)).scalar_one()
