@@ -33,8 +33,9 @@ def _agent(agent: dict) -> str:
         inverse_functional_identifier(m) or "" for m in agent.get("member", [])))
 
 
-def _cell(value):
-    """A text cell a spreadsheet will not run as a formula (OWASP's CSV injection advice)."""
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet will not run as a formula (OWASP's CSV injection advice);
+    Pathway's own CSV exports use it too."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -42,7 +43,7 @@ def _cell(value):
 
 def csv_row(statement: dict) -> list:
     """One statement as a flat row (CSV_COLUMNS); text that looks like a formula is quoted."""
-    return [_cell(value) for value in _row(statement)]
+    return [spreadsheet_safe(value) for value in _row(statement)]
 
 
 def _row(statement: dict) -> list:

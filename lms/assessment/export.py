@@ -22,6 +22,7 @@ from lms.catalogue.models import Activity, Unit
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.timeutil import london
+from xapi.export import spreadsheet_safe
 
 DECISION_COLUMNS = [
     "activity", "activity_title", "attempt", "submitted_at", "due_date", "on_time",
@@ -58,18 +59,11 @@ def _when(moment) -> str:
     return f"{london(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def _cell(value):
-    """A text cell a spreadsheet will not run as a formula (OWASP's CSV injection advice)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheets read UTF-8
 
 

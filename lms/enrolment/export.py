@@ -8,19 +8,10 @@ from collections.abc import Iterator
 from lms.enrolment.applications import Seat
 from lms.enrolment.models import Cohort, Enrolment, Intake, Organisation
 from lms.extensions import db
+from xapi.export import spreadsheet_safe
 
 COLUMNS = ["learner", "email", "organisation", "intake", "start", "window_end", "status",
            "registration", "cohort", "invoice_number"]
-
-
-def _cell(value):
-    """A cell a spreadsheet will not run as a formula (as `xapi.export._cell`: OWASP's CSV
-    injection advice); None is an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _rows():
@@ -49,7 +40,8 @@ def enrolments_csv() -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in _rows():
-        writer.writerow([_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+        writer.writerow([spreadsheet_safe(v.isoformat() if hasattr(v, "isoformat") else v)
+                         for v in row])
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -7,23 +7,16 @@ from datetime import date
 
 from lms.invoicing.models import Invoice
 from lms.invoicing.operations import invoice_reference, is_overdue
+from xapi.export import spreadsheet_safe
 
 CSV_COLUMNS = ["number", "issued", "due", "payer", "net", "vat", "gross", "paid", "status",
                "overdue"]
 
 
-def _cell(value):
-    """A text cell a spreadsheet will not run as a formula (OWASP's CSV injection advice, as
-    in xapi.export)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def invoice_row(invoice: Invoice, today: date) -> list:
     """One invoice as a CSV row (CSV_COLUMNS)."""
     return [invoice_reference(invoice), invoice.issued_on.isoformat(),
-            invoice.due_on.isoformat(), _cell(invoice.payer_name),
+            invoice.due_on.isoformat(), spreadsheet_safe(invoice.payer_name),
             f"{invoice.net_amount:.2f}", f"{invoice.vat_amount:.2f}",
             f"{invoice.gross_amount:.2f}", f"{invoice.amount_paid:.2f}", invoice.status,
             "yes" if is_overdue(invoice, today) else "no"]
