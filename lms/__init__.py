@@ -122,6 +122,7 @@ def _register_features(app: Flask) -> None:
         people,
         progress,
         scheduler,
+        tutorials,
         web,
     )
 
@@ -135,6 +136,7 @@ def _register_features(app: Flask) -> None:
     invoicing.init_app(app)
     notifications.init_app(app)
     assessment.init_app(app)
+    tutorials.init_app(app)
     delivery.init_app(app)
     lrs.init_app(app)
     scheduler.init_app(app)

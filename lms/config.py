@@ -63,6 +63,18 @@ class Defaults:
     # Network calls made by scheduled jobs give up after this many seconds.
     SCHEDULER_NETWORK_TIMEOUT = 30
 
+    # Tutorials (lms.tutorials): learners change or cancel up to this many hours before a
+    # tutorial; individual slots are offered from this many hours ahead; how many future
+    # individual tutorials a learner may hold, and how many per unit in all; slot length and
+    # the gap after each, until a tutor sets their own.
+    TUTORIAL_CHANGE_CUTOFF_HOURS = 24
+    TUTORIAL_BOOKING_NOTICE_HOURS = 12
+    TUTORIAL_INDIVIDUAL_FUTURE_CAP = 2
+    TUTORIAL_INDIVIDUAL_PER_UNIT = 2
+    TUTORIAL_SLOT_MINUTES = 60
+    TUTORIAL_BUFFER_MINUTES = 15
+    TUTORIAL_REMINDER_SYNC_SECONDS = 30
+
     # E-mail for the notification outbox (lms.notifications.sending): SMTP_HOST None means
     # not configured (messages are kept, readable through the API, and sent once it is set).
     SMTP_HOST = None

@@ -23,6 +23,9 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    calendar: Mapped[str | None] = mapped_column(
+        Text, doc="An iCalendar document sent with the message (a tutorial invitation or "
+                  "its cancellation).")
     dedupe_key: Mapped[str | None] = mapped_column(
         String(200), unique=True, doc="Set for messages that must go once only.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,16 +15,18 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def notify(user, kind: str, subject: str, body: str, data: dict | None = None,
-           dedupe_key: str | None = None) -> Notification | None:
-    """Store a message to `user` (flushed, due to be sent now). With a `dedupe_key`, a
-    message already stored under that key wins: nothing is added and None is returned.
+           dedupe_key: str | None = None, calendar: str | None = None) -> Notification | None:
+    """Store a message to `user` (flushed, due to be sent now), with an iCalendar document
+    to attach when `calendar` is given. With a `dedupe_key`, a message already stored under
+    that key wins: nothing is added and None is returned.
 
     The key's unique column decides, with `INSERT ... ON CONFLICT DO NOTHING`, so two
     transactions notifying at once still store one message (the second waits for the first
     and then adds nothing), and no error spoils the caller's transaction."""
     now = utcnow()
     values = {"user_id": user.id, "kind": kind, "subject": subject[:300], "body": body,
-              "data": data or {}, "dedupe_key": dedupe_key, "created_at": now,
+              "data": data or {}, "dedupe_key": dedupe_key, "calendar": calendar,
+              "created_at": now,
               "next_attempt_at": now, "attempts": 0, "last_error": ""}
     if dedupe_key is None:
         notification = Notification(**values)
