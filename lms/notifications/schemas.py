@@ -17,6 +17,10 @@ class NotificationSchema(ma.Schema):
     read_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     sent_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True,
                                       metadata={"description": "When it was e-mailed."})
+    calendar = ma.fields.Function(
+        lambda n: (f"/api/v1/notifications/{n.id}/calendar.ics" if n.calendar else None),
+        dump_only=True, metadata={"description": "The calendar invitation sent with it (a "
+                                                 "tutorial's), if any: its path."})
 
 
 class NotificationArgs(PageArgs):

@@ -47,7 +47,22 @@ def email_of(notification: Notification, config) -> EmailMessage:
     message["Subject"] = notification.subject
     message["Message-ID"] = make_msgid()
     message.set_content(notification.body)
+    if notification.calendar:
+        # A tutorial invitation: the calendar part as the alternative calendar programs act
+        # on (method=REQUEST or CANCEL, as Outlook and Gmail expect), and the same as a file.
+        method = _calendar_method(notification.calendar)
+        message.add_alternative(notification.calendar, subtype="calendar",
+                                params={"method": method})
+        message.add_attachment(notification.calendar.encode(), maintype="application",
+                               subtype="ics", filename="invite.ics")
     return message
+
+
+def _calendar_method(document: str) -> str:
+    for line in document.splitlines():
+        if line.upper().startswith("METHOD:"):
+            return line.split(":", 1)[1].strip().upper()
+    return "PUBLISH"
 
 
 def _connect(config) -> smtplib.SMTP:

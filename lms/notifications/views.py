@@ -2,15 +2,17 @@
 
 `GET  /api/v1/notifications` (newest first, paginated)
 `POST /api/v1/notifications/<id>/read`
+`GET  /api/v1/notifications/<id>/calendar.ics` (the invitation a message carries)
 """
 
-from flask import current_app
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from lms.access import allow
 from lms.api import _decode_cursor, _encode_cursor, next_link
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.notifications import operations, schemas
 from lms.notifications.models import Notification
@@ -57,3 +59,20 @@ class NotificationRead(MethodView):
             operations.notification_for(current_user, notification_id))
         db.session.commit()
         return notification
+
+
+@blp.route("/notifications/<int:notification_id>/calendar.ics")
+class NotificationCalendar(MethodView):
+    @allow("signed-in")
+    @blp.response(200, content_type="text/calendar")
+    def get(self, notification_id):
+        """The iCalendar invitation (or cancellation) one of the caller's messages carries,
+        as e-mailed: open it to add the tutorial to a calendar."""
+        notification = operations.notification_for(current_user, notification_id)
+        if not notification.calendar:
+            raise NotFound(f"calendar: notification {notification_id} carries no invitation.")
+        response = Response(notification.calendar, mimetype="text/calendar")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="pathway-{notification_id}.ics"')
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -122,3 +122,31 @@ def check_invoices() -> dict:
     from lms.invoicing.overdue import check_invoices as check
 
     return check(today_in_london())
+
+
+_scheduler = None  # the running scheduler, for the job that keeps the reminder jobs in step
+
+
+def bind_scheduler(scheduler) -> None:
+    """Give `sync_tutorial_reminders` the scheduler whose job store it keeps in step."""
+    global _scheduler
+    _scheduler = scheduler
+
+
+@job
+def sync_tutorial_reminders() -> dict:
+    """Make the reminder jobs in the job store match the tutorials' pending reminders
+    (added, moved, removed): lms.tutorials.reminders.sync."""
+    from lms.tutorials.reminders import sync
+
+    if _scheduler is None:
+        raise RuntimeError("sync_tutorial_reminders runs only inside `lms scheduler`")
+    return sync(_scheduler)
+
+
+@job
+def send_tutorial_reminder(reminder_id: int) -> bool:
+    """Send one tutorial reminder (24 hours or 1 hour before) if it is still wanted."""
+    from lms.tutorials.reminders import send
+
+    return send(reminder_id)

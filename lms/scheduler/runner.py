@@ -48,9 +48,10 @@ def _lock(app):
     return handle
 
 
-def build_scheduler(app) -> BlockingScheduler:
-    """The scheduler with its database job store and Pathway's standing jobs."""
-    scheduler = BlockingScheduler(
+def build_scheduler(app, scheduler_class=BlockingScheduler) -> BlockingScheduler:
+    """The scheduler with its database job store and Pathway's standing jobs (a blocking
+    one for `lms scheduler`; tests may run a background one)."""
+    scheduler = scheduler_class(
         jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename=JOB_TABLE)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
         timezone="UTC",
@@ -88,6 +89,14 @@ def build_scheduler(app) -> BlockingScheduler:
         "lms.scheduler.jobs:remind_window_endings", "cron", id="window-end-reminders",
         replace_existing=True, hour=8, minute=0, timezone="Europe/London",
     )
+    # Tutorial reminders are jobs of their own (one per reminder, in this job store); this
+    # keeps them in step with the tutorials as they are booked, moved and cancelled.
+    scheduler.add_job(
+        "lms.scheduler.jobs:sync_tutorial_reminders", "interval", id="tutorial-reminders-sync",
+        replace_existing=True, seconds=app.config["TUTORIAL_REMINDER_SYNC_SECONDS"],
+        next_run_time=utcnow(),
+    )
+    jobs.bind_scheduler(scheduler)
     return scheduler
 
 
