@@ -6,7 +6,9 @@ organisation (an RRN member) with its manager and a cohort of six learners, and 
 learner, and records in the LRS the activities each learner has finished so far; the
 cohort's and the individual's accepted applications with their invoices, the organisation's
 confirmed RRN membership, and a next intake open for applications
-(`lms.enrolment.demo_applications`). Every demo account's password is `DEMO_PASSWORD`.
+(`lms.enrolment.demo_applications`); the tutor's availability, group sessions (one full,
+with a waitlist) and an individual tutorial booked (`lms.tutorials.demo`). Every demo
+account's password is `DEMO_PASSWORD`.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -79,13 +81,19 @@ def create_demo(today: date | None = None) -> str:
     if applied:
         db.session.commit()
     recorded = _record_progress(qualification, today)
-    if not created and not recorded and not applied:
+    from lms.tutorials.demo import create_demo_tutorials
+
+    tutorials = create_demo_tutorials(TUTOR[0], [e for e, _ in COHORT], INDIVIDUAL[0])
+    if tutorials:
+        db.session.commit()
+    if not created and not recorded and not applied and not tutorials:
         return "demo: already present"
     people = (f"created {len(DEMO_LOGINS)} accounts (password {DEMO_PASSWORD!r}), a cohort of "
               "six and one individual learner, " if created else "")
     applications = ("their accepted applications and invoices, an RRN membership and a next "
                     "intake, " if applied else "")
-    return f"demo: {people}{applications}{recorded} learning records in the LRS"
+    booked = "tutorials booked ahead, " if tutorials else ""
+    return f"demo: {people}{applications}{booked}{recorded} learning records in the LRS"
 
 
 def _create_people_and_enrolments(qualification, today: date) -> None:

@@ -56,15 +56,17 @@ def book_group(session: TutorialSession, learner, by, enrolment_id: int | None =
                        f"session {session.id} already, at position {waitlist_position(booking)}.")
     refuse_learner_clash(learner, session.starts_at, session.ends_at, you=you)
     now = utcnow()
+    has_place = session.places_taken < session.capacity
     if booking is None:
-        booking = Booking(session=session, learner=learner, enrolment=enrolment)
+        booking = Booking(session=session, learner=learner, enrolment=enrolment,
+                          status="booked" if has_place else "waitlisted")
         db.session.add(booking)
     else:  # booked again after cancelling: the same calendar event comes back
         booking.sequence += 1
         booking.cancelled_at, booking.cancel_reason = None, ""
     booking.enrolment = enrolment
     booking.booked_by_id = by.id
-    if session.places_taken < session.capacity:
+    if has_place:
         _take_place(booking, now)
         record_change(session, "booked", by, booking)
         notices.tell_learner(booking, "tutorial-booked", f"Booked: {session.title}",
@@ -239,7 +241,7 @@ def book_individual(learner, activity: Activity, starts_at: datetime, by,
         meeting_url=meeting, created_by_id=by.id)
     db.session.add(session)
     booking = Booking(session=session, learner=learner, enrolment=enrolment,
-                      booked_by_id=by.id)
+                      booked_by_id=by.id, status="booked")
     db.session.add(booking)
     now = utcnow()
     db.session.flush()
