@@ -98,7 +98,8 @@ class SlotsSchema(ma.Schema):
 
 
 def _brief_user(user):
-    return None if user is None else {"id": user.id, "name": user.name}
+    """A person as the API names them: their public id and name."""
+    return None if user is None else {"id": user.public_id, "name": user.name}
 
 
 class SessionSchema(ma.Schema):
@@ -155,7 +156,7 @@ class SessionListArgs(ma.Schema):
     activity = F.String(load_default=None, metadata={"description": "An activity's slug."})
     unit = F.Integer(load_default=None, validate=V.Range(min=1, max=1000),
                      metadata={"description": "A unit's number."})
-    tutor = F.Integer(load_default=None, validate=V.Range(min=1))
+    tutor = F.String(load_default=None, metadata={"description": "A tutor's public id."})
     include_cancelled = F.Boolean(load_default=False)
 
 
@@ -163,8 +164,9 @@ class SessionCreateSchema(ma.Schema):
     activity = F.String(required=True, metadata={
         "description": "Slug of the guided activity held (a group tutorial, a live webinar); "
                        "its unit is the session's unit."})
-    tutor = F.Integer(load_default=None, metadata={
-        "description": "Administrators only: the tutor who runs it (default: the caller)."})
+    tutor = F.String(load_default=None, metadata={
+        "description": "Administrators only: the public id of the tutor who runs it (default: "
+                       "the caller)."})
     title = F.String(load_default=None, validate=V.Length(min=3, max=200))
     description = F.String(load_default=None, validate=V.Length(max=5000))
     starts_at = F.AwareDateTime(required=True)
@@ -227,7 +229,7 @@ class BookingListArgs(PageArgs):
         ["booked", "waitlisted", "cancelled", "attended", "no_show"]))
     upcoming = F.Boolean(load_default=None, metadata={
         "description": "Only tutorials still to come (true) or already begun (false)."})
-    learner = F.Integer(load_default=None, validate=V.Range(min=1))
+    learner = F.String(load_default=None, metadata={"description": "A learner's public id."})
     session = F.Integer(load_default=None, validate=V.Range(min=1))
 
 
@@ -235,8 +237,9 @@ BookingPage = page_schema(BookingSchema, "BookingPage")
 
 
 class BookPlaceSchema(ma.Schema):
-    learner = F.Integer(load_default=None, metadata={
-        "description": "Tutors and administrators: book for this learner (default: the caller)."})
+    learner = F.String(load_default=None, metadata={
+        "description": "Tutors and administrators: the public id of the learner to book for "
+                       "(default: the caller)."})
     enrolment = F.Integer(load_default=None, metadata={
         "description": "Which of the learner's enrolments (default: the active one on the "
                        "tutorial's qualification)."})

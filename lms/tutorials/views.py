@@ -47,6 +47,7 @@ from lms.tutorials.visibility import (
     check_tutor_page,
     is_staff_of,
     session_for,
+    tutor_by_public_id,
     visible_bookings,
     visible_sessions,
 )
@@ -84,15 +85,16 @@ def _activity(slug: str) -> Activity:
 
 def _learner_for(data: dict, me: User) -> tuple[User, bool]:
     """Who the booking is for, and whether the caller books as staff (for someone else)."""
-    if data.get("learner") in (None, me.id):
+    if data.get("learner") in (None, me.public_id):
         if "learner" not in me.role_names:
             raise InvalidInput.field("learner", "give the learner to book for")
         return me, False
     from lms.enrolment.models import Enrolment
 
-    learner = db.session.get(User, data["learner"])
+    learner = db.session.execute(db.select(User).where(User.public_id == data["learner"])
+                                 ).scalar_one_or_none()
     if learner is None:
-        raise InvalidInput.field("learner", f"there is no learner {data['learner']}")
+        raise InvalidInput.field("learner", f"there is no learner {data['learner']!r}")
     if "admin" not in me.role_names and db.session.execute(db.select(Enrolment.id).where(
             Enrolment.learner_id == learner.id, Enrolment.tutor_id == me.id).limit(1)
     ).first() is None:
@@ -111,38 +113,37 @@ def _availability(tutor_id: int) -> dict:
             "buffer_minutes": settings.buffer_minutes}
 
 
-@blp.route("/tutors/<int:tutor_id>/availability")
+@blp.route("/tutors/<tutor_id>/availability")
 class Availability(MethodView):
     @allow("tutor", "admin")
     @blp.response(200, schemas.AvailabilitySchema)
     def get(self, tutor_id):
         """The tutor's weekly windows for individual tutorials (Europe/London)."""
-        check_tutor_page(_me(), tutor_id)
-        return _availability(tutor_id)
+        return _availability(check_tutor_page(_me(), tutor_id).id)
 
     @allow("tutor", "admin")
     @blp.arguments(schemas.AvailabilitySchema)
     @blp.response(200, schemas.AvailabilitySchema)
     def put(self, data, tutor_id):
         """Replace the weekly windows (and slot length and buffer, when given)."""
-        check_tutor_page(_me(), tutor_id, write=True)
+        tutor = check_tutor_page(_me(), tutor_id, write=True)
         take_lock()
-        slots.set_availability(tutor_id, data["windows"], data["slot_minutes"],
+        slots.set_availability(tutor.id, data["windows"], data["slot_minutes"],
                                data["buffer_minutes"])
         _commit()
-        return _availability(tutor_id)
+        return _availability(tutor.id)
 
 
-@blp.route("/tutors/<int:tutor_id>/availability/exceptions")
+@blp.route("/tutors/<tutor_id>/availability/exceptions")
 class Exceptions(MethodView):
     @allow("tutor", "admin")
     @blp.response(200, schemas.ExceptionSchema(many=True))
     def get(self, tutor_id):
         """The tutor's exceptions from today on."""
-        check_tutor_page(_me(), tutor_id)
+        tutor = check_tutor_page(_me(), tutor_id)
         return db.session.execute(
             db.select(AvailabilityException).where(
-                AvailabilityException.tutor_id == tutor_id,
+                AvailabilityException.tutor_id == tutor.id,
                 AvailabilityException.last_day >= london(utcnow()).date())
             .order_by(AvailabilityException.first_day)).scalars().all()
 
@@ -152,9 +153,9 @@ class Exceptions(MethodView):
     def post(self, data, tutor_id):
         """Add days (or a time on those days) when no individual tutorials are offered.
         Tutorials already booked then stay; the response lists none of them."""
-        check_tutor_page(_me(), tutor_id, write=True)
+        tutor = check_tutor_page(_me(), tutor_id, write=True)
         take_lock()
-        exception = AvailabilityException(tutor_id=tutor_id, first_day=data["first_day"],
+        exception = AvailabilityException(tutor_id=tutor.id, first_day=data["first_day"],
                                           last_day=data["last_day"] or data["first_day"],
                                           starts=data["starts"], ends=data["ends"],
                                           reason=data["reason"])
@@ -163,41 +164,39 @@ class Exceptions(MethodView):
         return exception
 
 
-@blp.route("/tutors/<int:tutor_id>/availability/exceptions/<int:exception_id>")
+@blp.route("/tutors/<tutor_id>/availability/exceptions/<int:exception_id>")
 class ExceptionItem(MethodView):
     @allow("tutor", "admin")
     @blp.response(204)
     def delete(self, tutor_id, exception_id):
         """Remove an exception."""
-        check_tutor_page(_me(), tutor_id, write=True)
+        tutor = check_tutor_page(_me(), tutor_id, write=True)
         take_lock()
         found = db.session.get(AvailabilityException, exception_id)
-        if found is None or found.tutor_id != tutor_id:
-            raise NotFound(f"exception: tutor {tutor_id} has no exception {exception_id}.")
+        if found is None or found.tutor_id != tutor.id:
+            raise NotFound(f"exception: tutor {tutor_id!r} has no exception {exception_id}.")
         db.session.delete(found)
         _commit()
 
 
-@blp.route("/tutors/<int:tutor_id>/slots")
+@blp.route("/tutors/<tutor_id>/slots")
 class Slots(MethodView):
     @allow("signed-in")
     @blp.arguments(schemas.SlotArgs, location="query")
     @blp.response(200, schemas.SlotsSchema)
     def get(self, args, tutor_id):
         """The tutor's free individual-tutorial slots, for their learners to book."""
-        tutor = db.session.get(User, tutor_id)
-        if tutor is None or "tutor" not in tutor.role_names:
-            raise NotFound(f"tutor: there is no tutor {tutor_id}.")
-        check_learner_of_tutor(_me(), tutor_id)
+        tutor = tutor_by_public_id(tutor_id)
+        check_learner_of_tutor(_me(), tutor.id)
         first = args["start"] or london(utcnow()).date()
         last = args["end"] or first + timedelta(days=27)
         if last < first:
             raise InvalidInput.field("to", "must not be before from")
         if (last - first).days > MAX_SLOT_DAYS:
             raise InvalidInput.field("to", f"at most {MAX_SLOT_DAYS} days after from")
-        free = slots.free_slots(tutor_id, first, last)
-        return {"tutor": {"id": tutor.id, "name": tutor.name},
-                "slot_minutes": settings_of(tutor_id).slot_minutes,
+        free = slots.free_slots(tutor.id, first, last)
+        return {"tutor": {"id": tutor.public_id, "name": tutor.name},
+                "slot_minutes": settings_of(tutor.id).slot_minutes,
                 "slots": [{"starts_at": s, "ends_at": e} for s, e in free]}
 
 
@@ -224,7 +223,8 @@ class Sessions(MethodView):
         if args["kind"]:
             statement = statement.where(TutorialSession.kind == args["kind"])
         if args["tutor"]:
-            statement = statement.where(TutorialSession.tutor_id == args["tutor"])
+            statement = statement.where(TutorialSession.tutor_id.in_(
+                db.select(User.id).where(User.public_id == args["tutor"])))
         if args["activity"] or args["unit"]:
             activities = db.select(Activity.id).join(Unit, Activity.unit_id == Unit.id)
             if args["activity"]:
@@ -245,12 +245,13 @@ class Sessions(MethodView):
         an administrator, by `tutor`). Returns every session made."""
         me = _me()
         tutor = me
-        if data["tutor"] not in (None, me.id):
+        if data["tutor"] not in (None, me.public_id):
             if "admin" not in me.role_names:
                 raise Forbidden("Tutors create sessions they run themselves.")
-            tutor = db.session.get(User, data["tutor"])
+            tutor = db.session.execute(db.select(User).where(
+                User.public_id == data["tutor"])).scalar_one_or_none()
             if tutor is None or "tutor" not in tutor.role_names:
-                raise InvalidInput.field("tutor", f"there is no tutor {data['tutor']}")
+                raise InvalidInput.field("tutor", f"there is no tutor {data['tutor']!r}")
         elif "tutor" not in me.role_names:
             raise InvalidInput.field("tutor", "give the tutor who runs the session")
         take_lock()
@@ -324,8 +325,11 @@ class SessionBookings(MethodView):
         me = _me()
         learner, _staff = _learner_for(data, me)
         take_lock()
-        session = session_for(me, session_id) if learner.id == me.id else \
-            _session_or_404(session_id)
+        session = _session_or_404(session_id)
+        if session.kind != "group":  # someone's individual tutorial: as hidden as before
+            session = session_for(me, session_id)
+        # Any group session reaches book_group, whose enrolment check tells a learner why
+        # they may not book (not on its qualification: 403; enrolment not active: 409).
         booking = bookings.book_group(session, learner, me, data["enrolment"])
         _commit()
         return booking
@@ -432,7 +436,8 @@ class Bookings(MethodView):
             statement = statement.where(TutorialSession.starts_at > now if args["upcoming"]
                                         else TutorialSession.starts_at <= now)
         if args["learner"]:
-            statement = statement.where(Booking.learner_id == args["learner"])
+            statement = statement.where(Booking.learner_id.in_(
+                db.select(User.id).where(User.public_id == args["learner"])))
         if args["session"]:
             statement = statement.where(Booking.session_id == args["session"])
         page = paginate(db, statement, Booking.id, args)

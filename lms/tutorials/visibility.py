@@ -82,13 +82,20 @@ def check_runs(viewer, session: TutorialSession) -> None:
         raise Forbidden("Only the session's tutor or an administrator may do this.")
 
 
-def check_tutor_page(viewer, tutor_id: int, write: bool = False) -> User:
-    """The tutor `tutor_id`, if `viewer` may see (or, with `write`, change) their
-    availability: themselves or an administrator; their learners may see their slots."""
-    tutor = db.session.get(User, tutor_id)
+def tutor_by_public_id(public_id: str) -> User:
+    """The tutor with this public id, or 404."""
+    tutor = db.session.execute(db.select(User).where(User.public_id == public_id)
+                               ).scalar_one_or_none()
     if tutor is None or "tutor" not in tutor.role_names:
-        raise NotFound(f"tutor: there is no tutor {tutor_id}.")
-    if viewer.id == tutor_id or "admin" in viewer.role_names:
+        raise NotFound(f"tutor: there is no tutor {public_id!r}.")
+    return tutor
+
+
+def check_tutor_page(viewer, public_id: str, write: bool = False) -> User:
+    """The tutor `public_id`, if `viewer` may see (or, with `write`, change) their
+    availability: themselves or an administrator."""
+    tutor = tutor_by_public_id(public_id)
+    if viewer.id == tutor.id or "admin" in viewer.role_names:
         return tutor
     if write:
         raise Forbidden("Only the tutor or an administrator may change their availability.")
