@@ -17,6 +17,10 @@ from lms.timeutil import LONDON
 CURRENT = ("pending", "active")  # the states that can still change
 
 
+# Changes after which the enrolment is no longer its learner's current one (lms.signals).
+LEAVING = ("withdrawn", "deferred", "transferred")
+
+
 def london_today() -> date:
     """Today's date in Europe/London, where enrolments' dates are."""
     return datetime.now(LONDON).date()
@@ -30,6 +34,13 @@ def record_change(enrolment: Enrolment, kind: str, made_by=None, reason: str = "
                              made_by_id=made_by.id if made_by is not None else None)
     db.session.add(change)
     db.session.flush()
+    if kind in LEAVING:
+        from flask import current_app
+
+        from lms.signals import enrolment_left
+
+        enrolment_left.send(current_app._get_current_object(), enrolment=enrolment, kind=kind,
+                            made_by=made_by, reason=reason)
     return change
 
 

@@ -323,3 +323,27 @@ def _check_movable(booking: Booking, as_staff: bool) -> None:
     if not as_staff:
         _check_cutoff(booking.session, "moved")
 
+
+
+def release_enrolment(enrolment, by, reason: str) -> int:
+    """Cancel the places (and waitlist places) still ahead of an enrolment that has been
+    withdrawn, deferred or transferred, telling the learner and passing each place on to the
+    waitlist; returns how many."""
+    ahead = db.session.execute(
+        db.select(Booking).join(TutorialSession)
+        .where(Booking.enrolment_id == enrolment.id,
+               Booking.status.in_(("booked", "waitlisted")),
+               TutorialSession.status == "scheduled", TutorialSession.starts_at > utcnow())
+        .order_by(TutorialSession.starts_at)).scalars().all()
+    for booking in ahead:
+        cancel_booking(booking, by, reason, as_staff=True)
+    return len(ahead)
+
+
+def on_enrolment_left(_sender, enrolment=None, kind="", made_by=None, reason="", **_kwargs):
+    """`lms.signals.enrolment_left` receiver: free the learner's tutorials ahead."""
+    from lms.tutorials.operations import take_lock
+
+    take_lock()
+    release_enrolment(enrolment, made_by, f"Enrolment {kind}" + (f": {reason}" if reason
+                                                                  else ""))
