@@ -63,14 +63,16 @@ def set_availability(tutor_id: int, windows: list[dict], slot_minutes: int | Non
                      buffer_minutes: int | None) -> None:
     """Replace a tutor's weekly windows (and, when given, slot length and buffer). Tutorials
     already booked stay as they are."""
-    ordered = sorted(windows, key=lambda w: (w["weekday"], w["starts"]))
-    for index, (a, b) in enumerate(zip(ordered, ordered[1:], strict=False)):
+    # Sorted with their places in the request, so that the error names the windows as given.
+    ordered = sorted(enumerate(windows), key=lambda pair: (pair[1]["weekday"], pair[1]["starts"]))
+    for (i, a), (j, b) in zip(ordered, ordered[1:], strict=False):
         if a["weekday"] == b["weekday"] and b["starts"] < a["ends"]:
-            raise InvalidInput.field(f"windows.{index + 1}", "overlaps the window before it on "
-                                     "the same day")
+            first, later = sorted((i, j))
+            raise InvalidInput.field(f"windows[{later}]", f"overlaps windows[{first}] on the "
+                                     "same day")
     db.session.execute(db.delete(AvailabilityWindow)
                        .where(AvailabilityWindow.tutor_id == tutor_id))
-    for window in ordered:
+    for _, window in ordered:
         db.session.add(AvailabilityWindow(tutor_id=tutor_id, **window))
     settings = db.session.get(TutorSettings, tutor_id)
     if settings is None:
