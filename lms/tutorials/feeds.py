@@ -63,16 +63,18 @@ def calendar_of(user) -> str:
     """The feed document: the user's tutorials from 90 days ago onwards."""
     since = utcnow() - PAST
     events = []
-    for booking in db.session.execute(
+    from lms.tutorials.visibility import with_details
+
+    for booking in db.session.execute(with_details(
             db.select(Booking).join(TutorialSession)
             .where(Booking.learner_id == user.id, Booking.status.in_(HOLDING),
                    TutorialSession.status == "scheduled", TutorialSession.ends_at >= since)
-            .order_by(TutorialSession.starts_at)).scalars():
+            .order_by(TutorialSession.starts_at), booking=True)).unique().scalars():
         events.append(learner_event(booking))
-    for session in db.session.execute(
+    for session in db.session.execute(with_details(
             db.select(TutorialSession)
             .where(TutorialSession.tutor_id == user.id, TutorialSession.status == "scheduled",
                    TutorialSession.ends_at >= since)
-            .order_by(TutorialSession.starts_at)).scalars():
+            .order_by(TutorialSession.starts_at))).unique().scalars():
         events.append(tutor_event(session))
     return feed(events, f"Pathway tutorials: {user.name}")

@@ -50,6 +50,7 @@ from lms.tutorials.visibility import (
     tutor_by_public_id,
     visible_bookings,
     visible_sessions,
+    with_details,
 )
 
 blp = Blueprint("tutorials", __name__, url_prefix="/api/v1",
@@ -233,9 +234,9 @@ class Sessions(MethodView):
                 activities = activities.where(Unit.number == args["unit"])
             statement = statement.where(TutorialSession.activity_id.in_(activities))
         limit = current_app.config["API_PAGE_MAX"]
-        return db.session.execute(
-            statement.order_by(TutorialSession.starts_at, TutorialSession.id).limit(limit)
-        ).scalars().all()
+        return db.session.execute(with_details(
+            statement.order_by(TutorialSession.starts_at, TutorialSession.id).limit(limit))
+        ).unique().scalars().all()
 
     @allow("tutor", "admin")
     @blp.arguments(schemas.SessionCreateSchema)
@@ -440,7 +441,7 @@ class Bookings(MethodView):
                 db.select(User.id).where(User.public_id == args["learner"])))
         if args["session"]:
             statement = statement.where(Booking.session_id == args["session"])
-        page = paginate(db, statement, Booking.id, args)
+        page = paginate(db, with_details(statement, booking=True), Booking.id, args)
         return page, 200, next_link(page)
 
 
