@@ -1,6 +1,6 @@
 """Who sees which tutorials. Learners: their own places, and the group sessions of the
 qualifications they are enrolled on (counts, never other learners' names). Tutors: their own
-sessions and everyone booked on them. Organisation managers: their organisation's learners'
+sessions and everyone booked on them, and their own learners' places. Organisation managers: their organisation's learners'
 places. Administrators: everything."""
 
 from sqlalchemy import or_
@@ -44,6 +44,8 @@ def visible_bookings(viewer):
     if "tutor" in roles:
         allowed.append(Booking.session_id.in_(
             db.select(TutorialSession.id).where(TutorialSession.tutor_id == viewer.id)))
+        allowed.append(Booking.enrolment_id.in_(  # their own learners', with any tutor
+            db.select(Enrolment.id).where(Enrolment.tutor_id == viewer.id)))
     if "org_manager" in roles and viewer.organisation_id is not None:
         allowed.append(Booking.learner_id.in_(
             db.select(User.id).where(User.organisation_id == viewer.organisation_id)))
