@@ -144,6 +144,12 @@ def update_session(session: TutorialSession, data: dict, by) -> TutorialSession:
             elif booking.status == "waitlisted" and moved:
                 notices.tell_learner(booking, "tutorial-moved", f"Moved: {session.title}",
                                      f"A session you are waiting for {what}.", method=None)
+            else:
+                continue
+            # The learner's own history (GET /bookings/<id>/history) shows the change too, as
+            # it shows a cancelled session.
+            record_change(session, "moved" if moved else "changed", by, booking,
+                          data.get("reason", ""), by_session=True, **changes)
         if session.kind == "individual":
             notices.tell_tutor(session, "tutorial-moved" if moved else "tutorial-changed",
                                f"{'Moved' if moved else 'Updated'}: {session.title}",
