@@ -93,8 +93,11 @@ def sync(scheduler, now: datetime | None = None) -> dict:
                                   GRACE[reminder.lead].total_seconds()),
                               replace_existing=True)
             counts["added"] += 1
-        elif reminder.due_at > now and job.trigger.run_date != reminder.due_at:
-            scheduler.reschedule_job(job.id, trigger="date", run_date=reminder.due_at)
+        elif job.trigger.run_date != reminder.due_at and (
+                reminder.due_at > now or job.trigger.run_date > now):
+            # Moved; moved to a time already past since the last sync, it goes now, not at
+            # its old time (a job whose time has come is left to run).
+            scheduler.reschedule_job(job.id, trigger="date", run_date=run_at)
             counts["moved"] += 1
     for job in jobs.values():  # cancelled tutorials, sent reminders
         scheduler.remove_job(job.id)
