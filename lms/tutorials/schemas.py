@@ -1,5 +1,7 @@
 """Schemas of the tutorials API."""
 
+import re
+
 import marshmallow as ma
 from marshmallow import fields as F
 from marshmallow import validate as V
@@ -30,6 +32,13 @@ class LocalTime(F.Time):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%H:%M")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Minutes only: seconds would be kept but never shown, and an offset means nothing for
+        # a London wall-clock time (and made comparing the two times fail).
+        if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+            raise ma.ValidationError('must be a time as "HH:MM", e.g. "09:30"')
+        return super()._deserialize(value.strip(), attr, data, **kwargs)
 
 
 class WindowSchema(ma.Schema):
