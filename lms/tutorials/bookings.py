@@ -264,6 +264,8 @@ def reschedule_individual(booking: Booking, starts_at: datetime, by,
         raise InvalidInput.field("starts_at", "applies to individual tutorials; for a group "
                                  "session give `session`, another session to move to")
     _check_movable(booking, as_staff)
+    if starts_at == session.starts_at:
+        raise InvalidInput.field("starts_at", "is when the tutorial is booked already")
     check_future(starts_at)
     check_in_window(booking.enrolment, starts_at, you=by.id == booking.learner_id)
     ends_at = _slot_for(session.tutor_id, starts_at, session.id, as_staff)
