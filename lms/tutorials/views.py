@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.access import allow
 from lms.api import next_link, paginate
 from lms.catalogue.models import Activity, Unit
-from lms.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lms.errors import Conflict, Forbidden, InvalidInput, NotFound, handle_pathway_error
 from lms.extensions import db
 from lms.people.models import User
 from lms.timeutil import london, utcnow
@@ -64,6 +64,15 @@ MAX_SESSION_RANGE = timedelta(days=366)
 
 def _me() -> User:
     return current_user._get_current_object()
+
+
+@blp.errorhandler(IntegrityError)
+def _clash(error):
+    """A rule the database enforces (a constraint), met while a change is being written: a
+    clear 409, never a 500 (the lock makes it rare: it is the database's own guard)."""
+    db.session.rollback()
+    return handle_pathway_error(Conflict(
+        "This clashes with a change made at the same moment; please look again and retry."))
 
 
 def _commit() -> None:

@@ -1,7 +1,7 @@
 """Who sees which tutorials. Learners: their own places, and the group sessions of the
 qualifications they are enrolled on (counts, never other learners' names). Tutors: their own
-sessions and everyone booked on them, and their own learners' places. Organisation managers: their organisation's learners'
-places. Administrators: everything."""
+sessions and everyone booked on them, and their own learners' places. Organisation managers:
+their organisation's learners' places. Administrators: everything."""
 
 from sqlalchemy import or_
 
