@@ -115,8 +115,8 @@ def send(reminder_id: int, now: datetime | None = None) -> bool:
         return False  # moved later since this job was set; the next sync moves the job
     session = reminder.session
     user = reminder.user
-    if session.status != "scheduled" or session.starts_at <= now:
-        reminder.sent_at = now
+    if session.status != "scheduled" or session.starts_at <= now or not user.active:
+        reminder.sent_at = now  # nothing to remind of, or nobody to remind (deactivated)
         return False
     if user.id != session.tutor_id and not any(
             b.learner_id == user.id and b.status in HOLDING for b in session.bookings):
