@@ -10,6 +10,7 @@ from flask import current_app
 from lms.catalogue.models import Activity
 from lms.errors import Conflict, InvalidInput
 from lms.extensions import db
+from lms.people.models import User
 from lms.timeutil import london, utcnow
 from lms.tutorials import notices, reminders
 from lms.tutorials.models import HOLDING, Booking, TutorialSession
@@ -207,10 +208,17 @@ def _slot_for(tutor_id: int, starts_at: datetime, except_session: int | None,
     if free_choice:
         return ends_at
     day = london(starts_at).date()
+    tutor = db.session.get(User, tutor_id)
     if starts_at not in {start for start, _ in slot_grid(tutor_id, day, day)}:
         raise InvalidInput.field(
             "starts_at", f"{when_text(starts_at)} is not one of your tutor's slots; "
-            f"GET /api/v1/tutors/{tutor_id}/slots lists the free ones")
+            f"GET /api/v1/tutors/{tutor.public_id}/slots lists the free ones")
+    notice = config_hours("TUTORIAL_BOOKING_NOTICE_HOURS")
+    if starts_at < utcnow() + notice:
+        hours = current_app.config["TUTORIAL_BOOKING_NOTICE_HOURS"]
+        raise Conflict(f"Individual tutorials are booked at least {hours} hours ahead, so your "
+                       f"tutor can prepare; {when_text(starts_at)} is too soon. Please choose "
+                       "a later slot, or ask your tutor.")
     if starts_at not in {start for start, _ in free_slots(tutor_id, day, day, except_session)}:
         raise Conflict(f"The slot at {when_text(starts_at)} is no longer free; please choose "
                        "another.")
