@@ -1,13 +1,32 @@
-"""Server-rendered pages: the home page, sign in and sign out. More pages land with their
-features."""
+"""Server-rendered pages: the shared layout, sign in and out, the account page, messages,
+the API reference, and each role's pages (learner, tutorials, assessment, tutor,
+organisation manager, administrator), each area in its own module and template folder."""
+
+import importlib
+import logging
+
+log = logging.getLogger(__name__)
+
+# Page areas: module name -> its blueprint attribute `bp`. Each registers if present.
+AREAS = ["learner_pages", "tutorial_pages", "assessment_pages", "tutor_pages",
+         "manager_pages", "admin_pages"]
 
 
 def init_app(app):
     """Register the pages and the login redirect for anonymous visitors."""
     from lms.access import _LoginRedirect, login_redirect
-    from lms.web import views
-    from lms.web.format import london_time
+    from lms.web import api_reference, views
+    from lms.web.format import FILTERS
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(api_reference.bp)
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"lms.web.{area}")
+        except ModuleNotFoundError as error:
+            if error.name != f"lms.web.{area}":
+                raise
+            continue
+        app.register_blueprint(module.bp)
     app.register_error_handler(_LoginRedirect, login_redirect)
-    app.jinja_env.filters["london"] = london_time
+    app.jinja_env.filters.update(FILTERS)

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -14,3 +14,15 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Signing out is a POST with a CSRF token, so no other site can sign a person out."""
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (mark read, book, cancel): only the CSRF token."""
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)],
+                        description="At least 12 characters; a few unrelated words work well.")
+    confirm = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("new", message="The two new passwords differ.")])

@@ -1,0 +1,41 @@
+"""The site's navigation: what each person's role gives them, in the order they use it.
+
+Items name an endpoint; an item whose page is not installed (or not for the person's roles)
+is left out, so the bar only ever links to pages that answer."""
+
+from flask import current_app, request
+from flask_login import current_user
+
+ALL = frozenset({"learner", "tutor", "admin", "org_manager", "verifier"})
+
+# (label, endpoint, roles that see it, endpoint prefix that marks it current)
+NAV = [
+    ("My progress", "learner_pages.dashboard", {"learner"}, "learner_pages."),
+    ("Tutorials", "tutorial_pages.index", {"learner"}, "tutorial_pages."),
+    ("My learners", "tutor_pages.learners", {"tutor"}, "tutor_pages.learner"),
+    ("Tutorial week", "tutor_pages.week", {"tutor"}, "tutor_pages.week"),
+    ("Availability", "tutor_pages.availability", {"tutor"}, "tutor_pages.availability"),
+    ("Assessment", "assessment_pages.queue", {"tutor", "admin"}, "assessment_pages.queue"),
+    ("Verification", "assessment_pages.verification", {"verifier"},
+     "assessment_pages.verif"),
+    ("Organisation", "manager_pages.overview", {"org_manager"}, "manager_pages."),
+    ("Administration", "admin_pages.index", {"admin"}, "admin_pages."),
+    ("Messages", "web.notifications", ALL, "web.notification"),
+]
+
+
+def nav_items() -> list[dict]:
+    """The signed-in person's navigation: label, URL, whether it is the current page."""
+    if not current_user.is_authenticated:
+        return []
+    from flask import url_for
+
+    roles = current_user.role_names
+    endpoint = request.endpoint or ""
+    items = []
+    for label, target, who, prefix in NAV:
+        if target not in current_app.view_functions or not (who & roles):
+            continue
+        items.append({"label": label, "url": url_for(target),
+                      "current": endpoint.startswith(prefix)})
+    return items
