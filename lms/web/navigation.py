@@ -12,7 +12,7 @@ ALL = frozenset({"learner", "tutor", "admin", "org_manager", "verifier"})
 NAV = [
     ("My progress", "learner_pages.dashboard", {"learner"}, "learner_pages."),
     ("Tutorials", "tutorial_pages.index", {"learner"}, "tutorial_pages."),
-    ("My learners", "tutor_pages.learners", {"tutor"}, "tutor_pages.learner"),
+    ("My learners", "learner_records.learners", {"tutor", "admin"}, "learner_records."),
     ("Tutorial week", "tutor_pages.week", {"tutor"}, "tutor_pages.week"),
     ("Availability", "tutor_pages.availability", {"tutor"}, "tutor_pages.availability"),
     ("Assessment", "assessment_pages.queue", {"tutor", "admin"}, "assessment_pages.queue"),
