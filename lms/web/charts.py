@@ -1,6 +1,7 @@
 """Charts drawn on the server as SVG with pygal (no script, nothing from a CDN), each with
 a text alternative the page shows beside it."""
 
+import re
 from datetime import date, timedelta
 
 import pygal
@@ -11,6 +12,11 @@ STYLE = Style(background="transparent", plot_background="transparent",
               colors=("#0b5cad", "#8a4f00", "#4a5468"), font_family="system-ui, sans-serif",
               label_font_size=13, major_label_font_size=13, legend_font_size=14,
               title_font_size=15)
+
+
+# pygal always writes an inline <script> of its tooltip settings, even with js=[]: the pages
+# show charts as pictures, so it goes.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
 def _config(**extra):
@@ -45,7 +51,7 @@ def pace_chart(start: date, window_ends: date, target_hours: float, weekly: list
         month = day.month + 3
         day = date(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
     chart.x_labels = ticks
-    svg = chart.render(is_unicode=True)
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     done = weekly[-1][1] if weekly else 0
     text = (f"{done:g} of {target_hours:g} hours so far, {(today - start).days} days into a "
             f"window that ends on {window_ends:%d %B %Y}.")
