@@ -4,6 +4,7 @@ organisation manager, administrator), each area in its own module and template f
 
 import importlib
 import logging
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +21,9 @@ def init_app(app):
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api_reference.bp)
+    here = Path(__file__).parent
     for area in AREAS:
-        try:
-            module = importlib.import_module(f"lms.web.{area}")
-        except ModuleNotFoundError as error:
-            if error.name != f"lms.web.{area}":
-                raise
-            continue
-        app.register_blueprint(module.bp)
+        if (here / f"{area}.py").is_file():
+            app.register_blueprint(importlib.import_module(f"lms.web.{area}").bp)
     app.register_error_handler(_LoginRedirect, login_redirect)
     app.jinja_env.filters.update(FILTERS)
