@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from lms.access import allow
@@ -34,15 +35,17 @@ UNIT_WORDS = {"achieved": "Achieved", "in-progress": "In progress",
 SAMPLE_SIZE, SAMPLE_MAX, VERIFIED_SHOWN = 10, 100, 50
 
 
-class Choice(RadioField):
-    """Radio buttons that must have one chosen; the error says what to choose."""
+class RequiredChoice(RadioField):
+    """Radio buttons (value, label) of which one must be chosen; the error says what."""
 
-    def __init__(self, label=None, *, missing: str, **kwargs):
-        super().__init__(label, **kwargs)
+    def __init__(self, label=None, *, options: list[tuple[str, str]], missing: str, **kwargs):
+        super().__init__(label, choices=[SelectChoice(value, text) for value, text in options],
+                         **kwargs)
+        self.values = {value for value, _ in options}
         self.missing = missing
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
+        if self.data not in self.values:
             raise StopValidation(self.missing)
 
 
@@ -56,8 +59,9 @@ class EvidenceForm(FlaskForm):
 
 
 class VerificationForm(FlaskForm):
-    outcome = Choice("Your verification", missing="Choose Agree or Action required.",
-                     choices=[("agreed", "Agree"), ("action-required", "Action required")])
+    outcome = RequiredChoice(
+        "Your verification", missing="Choose Agree or Action required.",
+        options=[("agreed", "Agree"), ("action-required", "Action required")])
     comment = TextAreaField("Comment")
 
 
@@ -68,10 +72,10 @@ def _decision_form(criteria) -> FlaskForm:
         feedback = TextAreaField("Overall feedback to the learner")
 
     for position, criterion in enumerate(criteria):
-        setattr(DecisionForm, f"decision_{position}", Choice(
+        setattr(DecisionForm, f"decision_{position}", RequiredChoice(
             f"{criterion.code} {criterion.text}",
             missing=f"Choose Met or Not yet met for criterion {criterion.code}.",
-            choices=[("met", "Met"), ("not-yet-met", "Not yet met")]))
+            options=[("met", "Met"), ("not-yet-met", "Not yet met")]))
         setattr(DecisionForm, f"feedback_{position}", TextAreaField(
             f"Feedback on criterion {criterion.code}"))
     return DecisionForm()
