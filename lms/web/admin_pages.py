@@ -23,6 +23,7 @@ from lms.extensions import db
 from lms.people import operations as people
 from lms.people.models import User, UserRole
 from lms.web import admin_forms as forms
+from lms.web.format import day_words
 from lms.web.forms import ActionForm
 
 bp = Blueprint("admin_pages", __name__, template_folder="templates")
@@ -246,7 +247,8 @@ def _intake_forms(intake_form=None, organisation_form=None, cohort_form=None):
     cohort_form.organisation.choices = forms.choices(db.session.execute(
         select(Organisation.id, Organisation.name).order_by(Organisation.name)))
     cohort_form.intake.choices = forms.choices(
-        (intake_id, f"{name} ({start:%d %b %Y})") for intake_id, name, start in db.session.execute(
+        (intake_id, f"{name} (starts {day_words(start)})")
+        for intake_id, name, start in db.session.execute(
             select(Intake.id, Intake.name, Intake.start_date).order_by(Intake.start_date.desc())))
     return {"intake_form": intake_form, "organisation_form": organisation_form,
             "cohort_form": cohort_form}
@@ -303,7 +305,7 @@ def intake_add():
         forms.show_refusal(form, error)
         return _intakes_page(error.status, intake_form=form)
     db.session.commit()
-    flash(f"Intake added: {intake.name}, starting {intake.start_date:%d %B %Y}.", "success")
+    flash(f"Intake added: {intake.name}, starting {day_words(intake.start_date)}.", "success")
     return redirect(url_for("admin_pages.intakes"))
 
 

@@ -24,7 +24,7 @@ def text_of(response) -> str:
 def main_text(response) -> str:
     """The text of the page's <main> only (not the navigation or the flashes' layout)."""
     html = response.get_data(as_text=True)
-    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    main = html.split('<main id="main"', 1)[1].split(">", 1)[1].split("</main>", 1)[0]
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", main)).split())
 
 
