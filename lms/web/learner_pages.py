@@ -27,7 +27,6 @@ from lms.progress.reports import enrolment_progress, london_today
 from lms.timeutil import london
 from lms.web.charts import pace_chart
 from lms.web.format import day_words, hours_words
-from lms.web.forms import ActionForm
 
 bp = Blueprint("learner_pages", __name__, template_folder="templates")
 
@@ -206,7 +205,7 @@ def dashboard():
     overviews = [_overview(enrolment, today) for enrolment in enrolments_of(current_user)]
     return render_template("learner/dashboard.html", overviews=overviews, today=today,
                            next_tutorial=next_tutorial(current_user),
-                           tutorials_url=_tutorials_url(), form=ActionForm())
+                           tutorials_url=_tutorials_url())
 
 
 @bp.get("/learn/<int:enrolment_id>/units/<int:number>")
@@ -231,6 +230,6 @@ def unit(enrolment_id, number):
                            "open": _launch_target(kind, enrolment, activity)})
     return render_template(
         "learner/unit.html", enrolment=enrolment, progress=progress, unit=found,
-        summary=record.summary, activities=activities, form=ActionForm(),
+        summary=record.summary, activities=activities,
         launchable=enrolment.status in LAUNCHABLE,
         units=[(u["number"], u["title"]) for u in progress["units"]])
