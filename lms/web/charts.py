@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pygal
 from pygal.style import Style
 
+from lms.web.format import day_words
+
 STYLE = Style(background="transparent", plot_background="transparent",
               foreground="#1d2433", foreground_strong="#1d2433", foreground_subtle="#4a5468",
               colors=("#0b5cad", "#8a4f00", "#4a5468"), font_family="system-ui, sans-serif",
@@ -54,9 +56,9 @@ def pace_chart(start: date, window_ends: date, target_hours: float, weekly: list
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     done = weekly[-1][1] if weekly else 0
     text = (f"{done:g} of {target_hours:g} hours so far, {(today - start).days} days into a "
-            f"window that ends on {window_ends:%d %B %Y}.")
+            f"window that ends on {day_words(window_ends)}.")
     if projected:
-        text += f" At the current pace the hours would be complete by {projected:%d %B %Y}."
+        text += f" At the current pace the hours would be complete by {day_words(projected)}."
     else:
         text += " There is no recent learning to project from yet."
     return svg, text
