@@ -3,6 +3,7 @@
 the API's own schemas, so that a page accepts exactly what the API accepts."""
 
 from collections.abc import Callable
+from itertools import groupby
 from typing import TypeVar
 
 import marshmallow as ma
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.catalogue.models import Activity
 from lms.errors import Conflict, InvalidInput, field_errors
 from lms.extensions import db
+from lms.timeutil import london
 from lms.tutorials.operations import take_lock
 
 T = TypeVar("T")
@@ -66,3 +68,20 @@ def activity_by_slug(slug: str | None) -> Activity:
     if found is None:
         raise InvalidInput.field("activity", "choose one of the tutorials listed")
     return found
+
+
+def by_day(slots) -> list[tuple]:
+    """(start, end) slots grouped by their London day: [(day, [(start, end), ...]), ...]."""
+    return [(day, list(day_slots))
+            for day, day_slots in groupby(slots, key=lambda s: london(s[0]).date())]
+
+
+def field_messages(error, rename: dict | None = None) -> dict[str, str]:
+    """A refusal's messages by form field (the API's field names, or `rename`d); what names
+    no field is under "form"."""
+    messages: dict[str, str] = {}
+    for item in error.errors or [{"field": "form", "detail": error.detail}]:
+        name = (rename or {}).get(item["field"], item["field"])
+        messages[name] = f"{messages[name]} {item['detail']}" if name in messages \
+            else item["detail"]
+    return messages

@@ -6,7 +6,6 @@ Every change goes through the same operations as the API (`lms.tutorials`), afte
 tutorials lock; a refusal is shown as a message on the page, never as an error page."""
 
 from datetime import timedelta
-from itertools import groupby
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -22,7 +21,7 @@ from lms.tutorials import bookings, feeds, schemas, slots
 from lms.tutorials.models import Booking, CalendarFeed, TutorialSession
 from lms.tutorials.operations import session_or_404, waitlist_position, when_text
 from lms.tutorials.visibility import booking_for, session_for, visible_sessions, with_details
-from lms.web.tutorial_changes import activity_by_slug, change, given, load
+from lms.web.tutorial_changes import activity_by_slug, by_day, change, given, load
 
 bp = Blueprint("tutorial_pages", __name__, template_folder="templates")
 
@@ -87,12 +86,6 @@ def _individual_activities(qualification_ids: set[int]) -> list[Activity]:
     return chosen
 
 
-def _slot_days(free) -> list[tuple]:
-    """Free slots grouped by their London day: [(day, [(starts_at, ends_at), ...]), ...]."""
-    return [(day, list(day_slots))
-            for day, day_slots in groupby(free, key=lambda s: london(s[0]).date())]
-
-
 def _place_view(booking: Booking, open_sessions: list[TutorialSession], now) -> dict:
     """What the page shows of one place: its waitlist position, whether the learner may
     still change it, and where it could move to."""
@@ -131,7 +124,7 @@ def index():
     mine = {b.session_id: b for b in (p["booking"] for p in places)}
     tutors = list({e.tutor.id: e.tutor for e in enrolments if e.tutor is not None}.values())
     today = london(now).date()
-    tutor_slots = [(tutor, _slot_days(slots.free_slots(
+    tutor_slots = [(tutor, by_day(slots.free_slots(
         tutor.id, today, today + timedelta(days=SLOT_DAYS - 1)))) for tutor in tutors]
     return render_template(
         "tutorials/index.html", enrolments=enrolments, places=places,

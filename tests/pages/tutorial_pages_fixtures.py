@@ -59,7 +59,7 @@ def tp_browser(app):
 
 
 @pytest.fixture
-def tp_create_session(client, auth, tp_tutor):
+def tp_create_session(client, auth, catalogue, tp_tutor):
     """`tp_create_session(starts_at, minutes=60, capacity=8, activity=...)` -> the session's JSON
     (the first, for a series), made by the tutor through the API."""
     headers = auth(tp_tutor)
