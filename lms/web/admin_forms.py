@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from lms.access import ROLES
 from lms.enrolment.applications import COHORT_SEATS
+from lms.people.passwords import MIN_LENGTH
 from xapi.auth import SCOPES
 
 ROLE_WORDS = {"learner": "Learner", "tutor": "Tutor", "admin": "Administrator",
@@ -67,7 +68,7 @@ class UserCreateForm(FlaskForm):
     email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254), _email])
     password = PasswordField(
         "Password", validators=[Optional(), Length(max=1024)],
-        description="At least 12 characters. Leave it empty to set one later.")
+        description=f"At least {MIN_LENGTH} characters. Leave it empty to set one later.")
     roles = CheckboxesField("Roles", choices=choices((r, ROLE_WORDS[r]) for r in ROLES),
                             validators=[_at_least_one("Choose at least one role.")])
     organisation = SelectField("Organisation", choices=[], validate_choice=True,
@@ -79,7 +80,8 @@ class UserEditForm(FlaskForm):
     roles = CheckboxesField("Roles", choices=choices((r, ROLE_WORDS[r]) for r in ROLES),
                             validators=[_at_least_one("Choose at least one role.")])
     password = PasswordField("New password", validators=[Optional(), Length(max=1024)],
-                             description="Leave it empty to keep the password as it is.")
+                             description=f"At least {MIN_LENGTH} characters. Leave it empty "
+                                         "to keep the password as it is.")
 
 
 class IntakeForm(FlaskForm):
