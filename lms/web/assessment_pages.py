@@ -129,7 +129,10 @@ def _limits() -> dict:
     return {"max_files": config["EVIDENCE_MAX_FILES"],
             "max_bytes": size_words(config["EVIDENCE_MAX_BYTES"]),
             "max_total": size_words(config["EVIDENCE_MAX_TOTAL_BYTES"]),
-            "types": sorted({kind.description for kind in types.values()}),
+            # "Word document", "Word 97-2003 document" -> "Word"; in the settings' order.
+            "types": list(dict.fromkeys(
+                kind.description if kind.description.startswith("plain")
+                else kind.description.split()[0] for kind in types.values())),
             "extensions": ", ".join(f".{extension}" for extension in types)}
 
 

@@ -34,7 +34,8 @@ def test_the_page_shows_the_task_the_declaration_and_the_limits(assessing, brows
     assert re.search(r"Your evidence is due by \w+day \d+ \w+ \d{4}", text)
     # The limits next to the file field, and what it takes.
     assert "up to 10 files, each up to 20 MB, 60 MB in all" in text
-    assert "PDF document" in text
+    assert ("Types taken: PDF, Word, OpenDocument, Excel, CSV, PowerPoint, plain text, PNG, "
+            "JPEG") in text
     file_input = re.search(r'<input[^>]*type="file"[^>]*>', page).group(0)
     assert " multiple " in file_input and 'accept=".pdf,.doc,' in file_input
     assert 'aria-describedby="files-hint"' in page
