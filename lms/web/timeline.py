@@ -25,7 +25,7 @@ activity definition. The functions that turn statements into sentences are pure;
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from activities.base import duration_seconds
 from lms.web.format import duration_words
@@ -215,11 +215,18 @@ def statement_time(statement: dict) -> datetime | None:
 
     for key in ("timestamp", "stored"):
         value = statement.get(key)
-        if isinstance(value, str):
-            try:
-                return parse(value)
-            except ValueError:  # the LRS stores valid ones; a bad one hides one line
-                pass
+        if not isinstance(value, str):
+            continue
+        try:  # the usual forms at once; anything else through the LRS's own parser
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is not None:
+                return moment.astimezone(UTC)
+        except ValueError:
+            pass
+        try:
+            return parse(value)
+        except ValueError:  # the LRS stores valid ones; a bad one hides one line
+            pass
     return None
 
 
@@ -305,14 +312,34 @@ def catalogue_activities(statements: list[dict]) -> dict[str, Known]:
     return {activity_iri(a): Known(a.title, a.type) for a in rows if activity_iri(a) in iris}
 
 
+def rough_lines(statements: list[dict]) -> int:
+    """About how many lines these statements (in stored order) make, without reading their
+    times or durations: never fewer than half the lines `timeline` makes of them (a start
+    recorded twice counts twice)."""
+    lines, run = 0, None
+    for statement in statements:
+        verb = (statement.get("verb") or {}).get("id", "")
+        if verb in SKIPPED:
+            continue
+        if verb in TIME_SPENT:
+            target = _target(statement).get("id")
+            if target != run:
+                lines, run = lines + 1, target
+            continue
+        lines, run = lines + 1, None
+    return lines
+
+
 def learner_timeline(enrolment, limit: int = 100) -> list[Entry]:
     """The newest `limit` lines of the timeline of an enrolment's registration (reading
-    statements until there are more lines than that, or MOST_STATEMENTS were read)."""
+    statements until they surely make more lines than that, or MOST_STATEMENTS were
+    read)."""
     statements: list[dict] = []
+    lines = 0
     for page in registration_pages(enrolment.registration):
         statements.extend(page)
-        # One line more than shown: the oldest line shown may be a run that continues.
-        if len(timeline(statements, {}, limit + 1)) > limit or \
-                len(statements) >= MOST_STATEMENTS:
+        lines += rough_lines(page)
+        # More than twice the lines: the oldest line shown may be a run that continues.
+        if lines > 2 * limit + 2 or len(statements) >= MOST_STATEMENTS:
             break
     return timeline(statements, catalogue_activities(statements), limit)
