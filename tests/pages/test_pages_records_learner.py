@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from lms.catalogue.models import Activity
 from lms.extensions import db
-from lms.progress.record import ATTENDED, activity_statement, record_statements
+from lms.progress.record import ATTENDED, COMPLETED, activity_statement, record_statements
 from lms.timeutil import utcnow
 from lms.tutorials import attendance
 from lms.tutorials.models import Booking, TutorialSession
@@ -162,3 +162,36 @@ def test_an_administrator_opens_any_learner(client, people):
 def test_the_list_links_to_each_learners_page(tess_client, people):
     body = tess_client.get("/learners").get_data(as_text=True)
     assert f'href="/learners/{people.ada.enrolment.id}">Ada Ashworth</a>' in body
+
+
+def test_a_voided_statement_is_not_in_the_timeline(tess_client, people):
+    booking = session_with_place(people.tess, people.cal,
+                                 "u1-group-tutorial-human-rights-dilemmas",
+                                 utcnow() - timedelta(days=1))
+    statements = attendance.mark(booking, True, 45, people.tess)
+    db.session.commit()
+    attendance.record(statements)
+    assert timeline_lines(page_of(tess_client, people.cal)) == [
+        f"Attended '{DILEMMAS}', 45 min"]
+    statements = attendance.mark(booking, False, None, people.tess)  # a correction voids it
+    db.session.commit()
+    attendance.record(statements)
+    response = page_of(tess_client, people.cal)
+    assert timeline_lines(response) == []
+    assert f"{DILEMMAS} Tess Tutor Did not attend" in text_of(response)
+
+
+def test_the_timeline_shows_the_newest_hundred_lines(tess_client, people):
+    reading = activity("u1-reading-human-rights-and-restriction")
+    db.session.commit()
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    record_statements([activity_statement(
+        people.cal.enrolment, reading, ATTENDED if n % 2 else COMPLETED,
+        start + timedelta(minutes=n), Result(duration=timedelta(minutes=n % 50 + 1)))
+        for n in range(450)])  # more than two pages of the LRS's query
+    response = page_of(tess_client, people.cal)
+    lines = timeline_lines(response)
+    assert len(lines) == 100
+    assert lines[0] == f"Attended '{HUMAN_RIGHTS}', 50 min"  # n = 449
+    assert lines[-1] == f"Read '{HUMAN_RIGHTS}', 1 min"  # n = 350
+    assert "the latest 100 entries" in text_of(response)
