@@ -8,15 +8,16 @@ from flask_login import current_user
 
 ALL = frozenset({"learner", "tutor", "admin", "org_manager", "verifier"})
 
-# (label, endpoint, roles that see it, endpoint prefix that marks it current)
+# (label, endpoint, roles that see it, endpoint prefix(es) that mark it current)
 NAV = [
     ("My progress", "learner_pages.dashboard", {"learner"}, "learner_pages."),
     ("Tutorials", "tutorial_pages.index", {"learner"}, "tutorial_pages."),
     ("My learners", "learner_records.learners", {"tutor", "admin"}, "learner_records."),
     ("Tutorial week", "tutor_pages.week", {"tutor"}, "tutor_pages.week"),
     ("Availability", "tutor_pages.availability", {"tutor"}, "tutor_pages.availability"),
-    ("Assessment", "assessment_pages.queue", {"tutor", "admin"}, "assessment_pages.queue"),
-    ("Verification", "assessment_pages.verification", {"verifier"},
+    ("Assessment", "assessment_pages.queue", {"tutor", "admin"},
+     ("assessment_pages.queue", "assessment_pages.decide")),
+    ("Verification", "assessment_pages.verification", {"verifier", "admin"},
      "assessment_pages.verif"),
     ("Organisation", "manager_pages.overview", {"org_manager"}, "manager_pages."),
     ("Administration", "admin_pages.index", {"admin"}, "admin_pages."),
