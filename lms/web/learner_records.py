@@ -7,9 +7,9 @@ A tutor sees their own learners, an administrator everyone: the same visibility 
 (`lms.enrolment.operations.visible_enrolments` / `enrolment_for`); another tutor's learner
 is a 404."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import aliased, joinedload
@@ -234,4 +234,6 @@ def learner(enrolment_id):
         place=_places(db.select(Enrolment).where(Enrolment.id == enrolment.id))
         .get(enrolment.id, {}),
         tutorials=_bookings(enrolment), submissions=_submissions(enrolment),
-        timeline=learner_timeline(enrolment), now=datetime.now(UTC))
+        timeline=learner_timeline(enrolment),
+        # the assessment pages open a submission (and decide it) when they are installed
+        can_open_submissions="assessment_pages.decide" in current_app.view_functions)

@@ -136,6 +136,7 @@ def test_submissions_and_the_tutors_judgement(tess_client, people, app):
     assert f"{CASE_STUDY}" in text_of(response).split("Assessment", 1)[1]
     assert "Awaiting decision" in text_of(response)
     assert timeline_lines(response)[0] == f"Submitted evidence for '{CASE_STUDY}'"
+    assert f'<a href="/assess/{submission.id}">{CASE_STUDY}</a>' in response.get_data(as_text=True)
 
     decide(people.tess, submission, [
         {"code": "1.1", "decision": "met"}, {"code": "1.3", "decision": "met"},
