@@ -246,7 +246,11 @@ def feed_create():
     """Make a new private feed address (any earlier one stops working), shown once."""
     me = _me()
     replaced = db.session.get(CalendarFeed, me.id) is not None
-    url = change(lambda: feeds.new_feed(me))
+    try:
+        url = change(lambda: feeds.new_feed(me))
+    except PathwayError as error:
+        flash(error.detail, "error")
+        return _back("calendar-feed")
     response = current_app.make_response(render_template(
         "tutorials/feed.html", url=url, replaced=replaced))
     response.headers["Cache-Control"] = "no-store"
@@ -258,7 +262,12 @@ def feed_create():
 def feed_revoke():
     """Stop the private feed address working."""
     me = _me()
-    if change(lambda: feeds.revoke_feed(me)):
+    try:
+        revoked = change(lambda: feeds.revoke_feed(me))
+    except PathwayError as error:
+        flash(error.detail, "error")
+        return _back("calendar-feed")
+    if revoked:
         flash("Your calendar feed is turned off: its address no longer works.", "success")
     else:
         flash("You have no calendar feed to turn off.", "error")
