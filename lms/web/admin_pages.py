@@ -222,8 +222,9 @@ def user_edit(public_id):
 def user_active(public_id):
     """Let an account sign in again (`active=yes`) or stop it signing in (`active=no`)."""
     user = people.user_by_public_id(public_id)
-    if ActionForm().validate_on_submit():
-        active = request.form.get("active") == "yes"
+    wanted = request.form.get("active")
+    if ActionForm().validate_on_submit() and wanted in ("yes", "no"):
+        active = wanted == "yes"
         try:
             _check_not_self_demotion(user, active=active)
         except PathwayError as error:
