@@ -7,6 +7,7 @@ A correction voids the statement recorded before."""
 import uuid
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from tincan import Result
 
 from lms.catalogue.iris import activity_iri
@@ -97,3 +98,26 @@ def record(statements: list[dict]) -> None:
     """Store the statements `mark` made, in the LRS (progress follows from them)."""
     if statements:
         record_statements(statements)
+
+
+def commit_and_record(marked: list[Booking], statements: list[dict]) -> None:
+    """Commit the marks, then store their statements (on SQLite the LRS needs the write lock
+    the marks' transaction held). If the LRS refuses, the marks are put back."""
+    ids = [b.id for b in marked]
+    previous = {b.id: (b.status, b.attendance_minutes, b.statement_id) for b in marked}
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict("This clashes with a change made at the same moment; please look "
+                       "again and retry.") from error
+    try:
+        record(statements)
+    except Exception:
+        db.session.rollback()
+        for booking in db.session.execute(
+                db.select(Booking).where(Booking.id.in_(ids))).scalars():
+            booking.status, booking.attendance_minutes, booking.statement_id = \
+                previous[booking.id]
+        db.session.commit()
+        raise

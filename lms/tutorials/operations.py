@@ -99,10 +99,12 @@ def learner_clashes(learner_id: int, starts_at: datetime, ends_at: datetime,
 
 
 def refuse_tutor_clash(tutor_id, starts_at, ends_at, except_session=None, who="The tutor"):
+    """Refuse a time when the tutor (`who`: "You", a name, or "The tutor") is busy."""
     clashes = tutor_clashes(tutor_id, starts_at, ends_at, except_session)
     if clashes:
         other = clashes[0]
-        raise Conflict(f"{who} already has {other.title!r} from {when_text(other.starts_at)} "
+        has = "You already have" if who == "You" else f"{who} already has"
+        raise Conflict(f"{has} {other.title!r} from {when_text(other.starts_at)} "
                        f"to {london(other.ends_at):%H:%M} (session {other.id}); a tutor is "
                        "never double-booked.")
 

@@ -59,8 +59,7 @@ def create_group_sessions(tutor, activity: Activity, data: dict, by) -> list[Tut
     sessions = []
     for start in starts:
         refuse_tutor_clash(tutor.id, start, start + length,
-                           who="You already have" if by.id == tutor.id else
-                           f"{tutor.name} already has")
+                           who="You" if by.id == tutor.id else tutor.name)
         session = TutorialSession(
             kind="group", tutor_id=tutor.id, activity=activity, series=series,
             title=data.get("title") or activity.title,

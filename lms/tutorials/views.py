@@ -374,26 +374,8 @@ class SessionAttendance(MethodView):
             except InvalidInput as error:
                 raise InvalidInput.field(f"marks.{index}.minutes", str(error)) from error
             marked.append(booking)
-        _commit_and_record(marked, statements)
+        attendance.commit_and_record(marked, statements)
         return marked
-
-
-def _commit_and_record(marked: list[Booking], statements: list[dict]) -> None:
-    """Commit the marks, then store their statements (on SQLite the LRS needs the write lock
-    the marks' transaction held). If the LRS refuses, the marks are put back."""
-    ids = [b.id for b in marked]
-    previous = {b.id: (b.status, b.attendance_minutes, b.statement_id) for b in marked}
-    _commit()
-    try:
-        attendance.record(statements)
-    except Exception:
-        db.session.rollback()
-        for booking in db.session.execute(
-                db.select(Booking).where(Booking.id.in_(ids))).scalars():
-            booking.status, booking.attendance_minutes, booking.statement_id = \
-                previous[booking.id]
-        db.session.commit()
-        raise
 
 
 @blp.route("/tutorials/sessions/<int:session_id>/history")
@@ -525,7 +507,7 @@ class BookingAttendance(MethodView):
         booking = booking_for(me, booking_id)
         check_runs(me, booking.session)
         statements = attendance.mark(booking, data["attended"], data["minutes"], me)
-        _commit_and_record([booking], statements)
+        attendance.commit_and_record([booking], statements)
         return booking_for(me, booking_id)
 
 

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from lms.people.passwords import MIN_LENGTH
+
 
 class LoginForm(FlaskForm):
     # No syntax check of the address: any account's address must be able to sign in (the API
@@ -23,6 +25,7 @@ class ActionForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
     new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)],
-                        description="At least 12 characters; a few unrelated words work well.")
+                        description=f"At least {MIN_LENGTH} characters; a few unrelated words "
+                                    "work well.")
     confirm = PasswordField("New password again", validators=[
         DataRequired(), EqualTo("new", message="The two new passwords differ.")])

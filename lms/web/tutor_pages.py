@@ -21,7 +21,6 @@ from lms.timeutil import LONDON, london, utcnow
 from lms.tutorials import attendance, schemas, sessions, slots
 from lms.tutorials.models import AvailabilityException, TutorialSession
 from lms.tutorials.operations import settings_of, take_lock, when_text
-from lms.tutorials.views import _commit_and_record
 from lms.tutorials.visibility import check_runs, session_for, with_details
 from lms.web.tutor_forms import (
     EMPTY_WINDOW,
@@ -301,7 +300,7 @@ def session_attendance(session_id):
                                          "session")
             statements += attendance.mark(places[booking_id], attended, minutes, me)
             marked.append(places[booking_id])
-        _commit_and_record(marked, statements)
+        attendance.commit_and_record(marked, statements)
     except PathwayError as error:
         db.session.rollback()
         flash(error.detail, "error")
