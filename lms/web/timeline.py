@@ -272,7 +272,7 @@ def timeline(statements: list[dict], known: dict[str, Known],
 # ---- reading the learning record -------------------------------------------------------------
 
 PAGE = 200
-MOST_STATEMENTS = 2000  # read at most this many statements for one timeline
+MOST_STATEMENTS = 800  # read at most this many statements for one timeline (page speed)
 
 
 def registration_pages(registration: str, page: int = PAGE):
