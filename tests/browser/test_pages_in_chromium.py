@@ -33,13 +33,18 @@ def _ids():
     aisha = user_by_email(LEARNER)
     enrolment = db.session.execute(db.select(Enrolment).filter_by(learner_id=aisha.id)
                                    ).scalars().first()
-    submission = db.session.execute(db.select(Submission).order_by(Submission.id.desc())
-                                    ).scalars().first()
-    return {"enrolment_id": enrolment.id, "submission_id": submission.id if submission else 0,
-            "learner": aisha.public_id}
+    submissions = db.session.execute(db.select(Submission).order_by(Submission.id)
+                                     ).scalars().all()
+    waiting = [s.id for s in submissions if s.outcome is None]
+    decided = [s.id for s in submissions if s.outcome is not None]
+    return {"enrolment_id": enrolment.id, "submission_id": waiting[-1] if waiting else 0,
+            "decided_id": decided[0] if decided else 0, "public_id": aisha.public_id}
 
 
-# (who, endpoint, arguments from _ids()); pages not installed are skipped by name.
+U1_TASK = "u1-assessment-case-study-reducing-restrictions"  # Aisha's: decided, met
+U2_TASK = "u2-assessment-capable-environment-case-study"  # not submitted: the form
+
+# (who, endpoint, arguments from _ids() where None); pages not installed are skipped.
 PAGES = [
     (None, "web.index", {}),
     (None, "web.login", {}),
@@ -47,26 +52,69 @@ PAGES = [
     (LEARNER, "web.index", {}),
     (LEARNER, "learner_pages.dashboard", {}),
     (LEARNER, "learner_pages.unit", {"enrolment_id": None, "number": 1}),
+    (LEARNER, "learner_pages.unit", {"enrolment_id": None, "number": 2}),
     (LEARNER, "tutorial_pages.index", {}),
-    (LEARNER, "assessment_pages.submit",
-     {"enrolment_id": None, "slug": "u1-assessment-case-study-reducing-restrictions"}),
+    (LEARNER, "assessment_pages.submit", {"enrolment_id": None, "slug": U1_TASK}),
+    (LEARNER, "assessment_pages.submit", {"enrolment_id": None, "slug": U2_TASK}),
     (LEARNER, "web.notifications", {}),
     (LEARNER, "web.account", {}),
+    (LEARNER, "api_reference.page", {}),
     (TUTOR, "learner_records.learners", {}),
     (TUTOR, "learner_records.learner", {"enrolment_id": None}),
     (TUTOR, "tutor_pages.week", {}),
     (TUTOR, "tutor_pages.availability", {}),
     (TUTOR, "assessment_pages.queue", {}),
     (TUTOR, "assessment_pages.decide", {"submission_id": None}),
+    (TUTOR, "assessment_pages.decide", {"submission_id": "decided_id"}),
     (TUTOR, "web.notifications", {}),
+    (TUTOR, "web.account", {}),
     (VERIFIER, "assessment_pages.verification", {}),
+    (VERIFIER, "assessment_pages.verify", {"submission_id": "decided_id"}),
+    (VERIFIER, "web.notifications", {}),
     (MANAGER, "manager_pages.overview", {}),
+    (MANAGER, "web.notifications", {}),
     (ADMIN, "admin_pages.index", {}),
     (ADMIN, "admin_pages.catalogue", {}),
     (ADMIN, "admin_pages.users", {}),
+    (ADMIN, "admin_pages.user_new", {}),
+    (ADMIN, "admin_pages.user_edit", {"public_id": None}),
     (ADMIN, "admin_pages.intakes", {}),
     (ADMIN, "admin_pages.lrs_clients", {}),
+    (ADMIN, "learner_records.learners", {}),
+    (ADMIN, "assessment_pages.queue", {}),
+    (ADMIN, "assessment_pages.verification", {}),
+    (ADMIN, "web.notifications", {}),
 ]
+
+
+def _sign_in_with_nothing(page):
+    """The login page showing its errors: Sign in pressed with both fields empty."""
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+# Pages that are not an endpoint's plain GET: (who, name, path, status, then what).
+OTHER_VISITS = [
+    (None, "login-errors", "/login", 422, _sign_in_with_nothing),
+    (None, "not-found", "/no-such-page", 404, None),
+    (LEARNER, "not-found", "/learn/999999/units/1", 404, None),
+    (LEARNER, "forbidden", "/assess", 403, None),
+]
+
+
+def _resolved(endpoint: str, arguments: dict, ids: dict) -> tuple[dict, str]:
+    """The page's URL arguments (None: the id of that name; "decided_id": that id) and the
+    name of its screenshots, the same on every run (ids left out)."""
+    values, words = {}, [endpoint.replace(".", "-")]
+    for key, value in arguments.items():
+        if value is None or value in ids:
+            values[key] = ids[key if value is None else value]
+            if value is not None:
+                words.append(value.removesuffix("_id"))
+        else:
+            values[key] = value
+            words.append(str(value))
+    return values, "-".join(words)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +127,7 @@ def chromium():
 
 @pytest.fixture
 def demo(app, database_url, tmp_path):
-    """The demo installation, served; yields (base URL, [(who, name, path)])."""
+    """The demo installation, served; yields (base URL, [(who, name, path, status, then)])."""
     from lms.cli import initialise
 
     initialise(demo=True)
@@ -87,10 +135,10 @@ def demo(app, database_url, tmp_path):
     pages = []
     with app.test_request_context():
         for who, endpoint, arguments in PAGES:
-            if endpoint not in app.view_functions:
-                continue
-            values = {k: (ids[k] if v is None else v) for k, v in arguments.items()}
-            pages.append((who, endpoint.replace(".", "-"), url_for(endpoint, **values)))
+            if endpoint in app.view_functions:
+                values, name = _resolved(endpoint, arguments, ids)
+                pages.append((who, name, url_for(endpoint, **values), 200, None))
+    pages += OTHER_VISITS
     with served(app, database_url, tmp_path / "serve.log") as base:
         yield base, pages
 
@@ -99,8 +147,8 @@ def test_every_page_passes_axe_fits_a_phone_and_is_photographed(chromium, demo):
     base, pages = demo
     problems = []
     by_person = {}
-    for who, name, path in pages:
-        by_person.setdefault(who, []).append((name, path))
+    for who, *visit in pages:
+        by_person.setdefault(who, []).append(visit)
     for who, visits in by_person.items():
         for viewport, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
             context = chromium.new_context(viewport=viewport)
@@ -109,17 +157,22 @@ def test_every_page_passes_axe_fits_a_phone_and_is_photographed(chromium, demo):
             page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
             if who:
                 sign_in_as(page, base, who)
-            for name, path in visits:
+            role = (who or "visitor").split("@")[0].split(".")[0]
+            for name, path, status, then in visits:
                 response = page.goto(base + path)
-                role = (who or "visitor").split("@")[0].split(".")[0]
-                if response.status >= 400:
-                    problems.append(f"{role} {path}: HTTP {response.status}")
+                if then:
+                    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+                        then(page)
+                    response = posted.value
+                if response.status != status:
+                    problems.append(f"{role} {path}: HTTP {response.status}, not {status}")
                     continue
                 screenshot(page, f"{role}-{name}-{label}")
                 if label == "phone":
                     if overflows_sideways(page):
                         problems.append(f"{role} {path}: wider than a 360-pixel phone")
-                    problems += [f"{role} {path}: {v}" for v in serious_violations(page)]
+                    problems += [f"{role} {path} ({name}): {v}"
+                                 for v in serious_violations(page)]
             problems += [f"{who}: script error {e}" for e in errors
                          if "swagger" not in e.lower()]
             context.close()
