@@ -7,22 +7,18 @@ extensions, and attendance at guided activities.
 `POST /api/v1/enrolments/<id>/attendance`
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from tincan import Result
 
 from lms.access import allow
-from lms.delivery.operations import activity_of_enrolment, activity_type
-from lms.enrolment.changes import record_change
-from lms.enrolment.models import Cohort, Enrolment, WindowExtension
+from lms.enrolment.models import Cohort, Enrolment
 from lms.enrolment.operations import enrolment_for, visible_enrolments
-from lms.errors import Forbidden, InvalidInput, NotFound
+from lms.errors import NotFound
 from lms.extensions import db
-from lms.progress import reports, schemas
-from lms.progress.record import ATTENDED, activity_statement, record_statements
+from lms.progress import operations, reports, schemas
 
 blp = Blueprint("progress", __name__, url_prefix="/api/v1",
                 description="Progress toward hours, units and credits; deadlines and pace.")
@@ -88,41 +84,22 @@ class CohortProgress(MethodView):
         return summary
 
 
-def _check_tutor_of(enrolment: Enrolment) -> None:
-    if "admin" not in current_user.role_names and enrolment.tutor_id != current_user.id:
-        raise Forbidden("Only the learner's tutor or an administrator may do this.")
-
-
 @blp.route("/enrolments/<int:enrolment_id>/extensions")
 class Extensions(MethodView):
     @allow("signed-in")
     @blp.response(200, schemas.ExtensionSchema(many=True))
     def get(self, enrolment_id):
         """The extensions of an enrolment's window, oldest first."""
-        enrolment = enrolment_for(current_user, enrolment_id)
-        return db.session.execute(db.select(WindowExtension).where(
-            WindowExtension.enrolment_id == enrolment.id).order_by(WindowExtension.id)
-        ).scalars().all()
+        return operations.extensions_of(enrolment_for(current_user, enrolment_id))
 
     @allow("tutor", "admin")
     @blp.arguments(schemas.ExtensionSchema)
     @blp.response(201, schemas.ExtensionSchema)
     def post(self, data, enrolment_id):
         """Extend a learner's window (their tutor or an administrator), with a reason."""
-        enrolment = enrolment_for(current_user, enrolment_id)
-        _check_tutor_of(enrolment)
-        if data["window_ends"] <= enrolment.window_ends:
-            raise InvalidInput.field(
-                "window_ends", f"must be after the current end of the window "
-                f"({enrolment.window_ends.isoformat()})")
-        extension = WindowExtension(enrolment=enrolment, previous_end=enrolment.window_ends,
-                                    new_end=data["window_ends"], reason=data["reason"].strip(),
-                                    approved_by=current_user._get_current_object())
-        enrolment.window_ends = data["window_ends"]
-        db.session.add(extension)
-        record_change(enrolment, "extended", current_user, extension.reason,
-                      {"from": {"window_ends": extension.previous_end.isoformat()},
-                       "to": {"window_ends": extension.new_end.isoformat()}})
+        extension = operations.extend_window(
+            enrolment_for(current_user, enrolment_id), data["window_ends"], data["reason"],
+            current_user._get_current_object())
         db.session.commit()
         return extension
 
@@ -135,23 +112,6 @@ class Attendance(MethodView):
     def post(self, data, enrolment_id):
         """Record that the learner attended a guided activity (a live webinar, a tutorial):
         an `attended` statement with the duration, which completes the activity."""
-        enrolment = enrolment_for(current_user, enrolment_id)
-        _check_tutor_of(enrolment)
-        activity = activity_of_enrolment(enrolment, data["activity"])
-        if activity_type(activity).assessed:
-            raise InvalidInput.field("activity", f"{activity.slug!r} is assessed: only a "
-                                     "tutor's decision on evidence completes it, not "
-                                     "attendance")
-        if activity.learning != "guided":
-            raise InvalidInput.field("activity", f"{activity.slug!r} is self-study; attendance "
-                                     "is recorded for guided activities only")
-        when = data["attended_at"] or datetime.now(UTC)
-        if when > datetime.now(UTC) + timedelta(minutes=5):
-            raise InvalidInput.field("attended_at", "must not be in the future")
-        db.session.commit()
-        statement = activity_statement(
-            enrolment, activity, ATTENDED, when,
-            Result(completion=True, duration=timedelta(minutes=data["minutes"])),
-            instructor=current_user._get_current_object())
-        [statement_id] = record_statements([statement])
-        return {"statement": statement_id, "activity": activity.slug}
+        return operations.record_attendance(
+            enrolment_for(current_user, enrolment_id), data["activity"], data["minutes"],
+            data["attended_at"], current_user._get_current_object())
