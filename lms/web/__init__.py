@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 # Page areas: module name -> its blueprint attribute `bp`. Each registers if present.
 AREAS = ["learner_pages", "tutorial_pages", "assessment_pages", "tutor_pages",
          "learner_records", "manager_pages", "admin_pages", "account_pages",
-         "records_actions", "package_pages"]
+         "records_actions", "package_pages", "enrolment_pages"]
 
 
 def init_app(app):
