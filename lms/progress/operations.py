@@ -7,6 +7,7 @@ both call these, so both accept and refuse exactly the same."""
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.orm import joinedload
 from tincan import Result
 
 from lms.catalogue.models import Activity, Unit
@@ -30,9 +31,10 @@ def check_tutor_of(enrolment: Enrolment, user) -> None:
 
 
 def extensions_of(enrolment: Enrolment) -> list[WindowExtension]:
-    """The extensions of the enrolment's window, oldest first."""
+    """The extensions of the enrolment's window, oldest first (with who approved each)."""
     return list(db.session.execute(
         db.select(WindowExtension).where(WindowExtension.enrolment_id == enrolment.id)
+        .options(joinedload(WindowExtension.approved_by))
         .order_by(WindowExtension.id)).scalars())
 
 

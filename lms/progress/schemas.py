@@ -133,7 +133,9 @@ class SummaryArgs(ma.Schema):
 
 class ExtensionSchema(ma.Schema):
     id = F.Integer(dump_only=True)
-    window_ends = F.Date(required=True, metadata={"description": "The new last day."})
+    # The extension's `new_end`, named as the enrolment names its last day.
+    window_ends = F.Date(required=True, attribute="new_end",
+                         metadata={"description": "The new last day."})
     reason = F.String(required=True, validate=ma.validate.Length(min=3, max=1000))
     previous_end = F.Date(dump_only=True)
     approved_by = F.Function(lambda e: e.approved_by.name if e.approved_by else None,

@@ -98,7 +98,7 @@ class Extensions(MethodView):
     def post(self, data, enrolment_id):
         """Extend a learner's window (their tutor or an administrator), with a reason."""
         extension = operations.extend_window(
-            enrolment_for(current_user, enrolment_id), data["window_ends"], data["reason"],
+            enrolment_for(current_user, enrolment_id), data["new_end"], data["reason"],
             current_user._get_current_object())
         db.session.commit()
         return extension

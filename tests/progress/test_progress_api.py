@@ -134,11 +134,12 @@ def test_extending_a_window_needs_the_tutor_a_reason_and_a_later_date(client, au
                            headers=auth(people["tutor"]))
     assert response.status_code == 201
     assert response.json["previous_end"] == end.isoformat()
+    assert response.json["window_ends"] == later
     assert response.json["approved_by"] == people["tutor"].name
     db.session.refresh(enrolment)
     assert enrolment.window_ends.isoformat() == later
     listed = client.get(url, headers=auth(people["learner"])).json
-    assert [e["reason"] for e in listed] == ["Illness"]
+    assert [(e["reason"], e["window_ends"]) for e in listed] == [("Illness", later)]
 
 
 def test_attendance_completes_a_guided_activity(client, auth, people, catalogue):
