@@ -2,6 +2,8 @@
 axe-core finds no serious or critical WCAG 2.2 A/AA violation, nothing scrolls sideways on a
 360-pixel phone, and a screenshot of each is kept (phone and desktop) in test-artifacts/."""
 
+from datetime import timedelta
+
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, served, sync_playwright
 from flask import url_for
@@ -29,6 +31,9 @@ def _ids():
     from lms.enrolment.models import Enrolment
     from lms.extensions import db
     from lms.people.operations import user_by_email
+    from lms.progress.reports import london_today
+    from lms.timeutil import london
+    from lms.tutorials.models import TutorialSession
 
     aisha = user_by_email(LEARNER)
     enrolment = db.session.execute(db.select(Enrolment).filter_by(learner_id=aisha.id)
@@ -37,8 +42,12 @@ def _ids():
                                      ).scalars().all()
     waiting = [s.id for s in submissions if s.outcome is None]
     decided = [s.id for s in submissions if s.outcome is not None]
+    first = db.session.execute(db.select(TutorialSession.starts_at).order_by(
+        TutorialSession.starts_at)).scalars().first()
+    day = london(first).date() if first else london_today()
     return {"enrolment_id": enrolment.id, "submission_id": waiting[-1] if waiting else 0,
-            "decided_id": decided[0] if decided else 0, "public_id": aisha.public_id}
+            "decided_id": decided[0] if decided else 0, "public_id": aisha.public_id,
+            "sessions_week": (day - timedelta(days=day.weekday())).isoformat()}
 
 
 U1_TASK = "u1-assessment-case-study-reducing-restrictions"  # Aisha's: decided, met
@@ -62,6 +71,7 @@ PAGES = [
     (TUTOR, "learner_records.learners", {}),
     (TUTOR, "learner_records.learner", {"enrolment_id": None}),
     (TUTOR, "tutor_pages.week", {}),
+    (TUTOR, "tutor_pages.week", {"start": "sessions_week"}),  # the demo's first tutorials
     (TUTOR, "tutor_pages.availability", {}),
     (TUTOR, "assessment_pages.queue", {}),
     (TUTOR, "assessment_pages.decide", {"submission_id": None}),
