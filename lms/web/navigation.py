@@ -21,6 +21,7 @@ NAV = [
      "assessment_pages.verif"),
     ("Organisation", "manager_pages.overview", {"org_manager"}, "manager_pages."),
     ("Administration", "admin_pages.index", {"admin"}, "admin_pages."),
+    ("Content", "package_pages.packages", {"admin"}, "package_pages."),
     ("Applications", "enrolment_pages.applications", {"admin", "org_manager", "learner"},
      ("enrolment_pages.appl", "enrolment_pages.apply", "enrolment_pages.membership")),
     ("Invoices", "enrolment_pages.invoices", {"admin", "org_manager"},
