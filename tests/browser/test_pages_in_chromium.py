@@ -68,6 +68,10 @@ PAGES = [
     (LEARNER, "web.notifications", {}),
     (LEARNER, "web.account", {}),
     (LEARNER, "api_reference.page", {}),
+    (LEARNER, "enrolment_pages.applications", {}),
+    (LEARNER, "enrolment_pages.apply", {}),
+    (LEARNER, "enrolment_pages.memberships", {}),
+    (LEARNER, "enrolment_pages.enrolment", {"enrolment_id": None}),
     (TUTOR, "learner_records.learners", {}),
     (TUTOR, "learner_records.learner", {"enrolment_id": None}),
     (TUTOR, "tutor_pages.week", {}),
@@ -83,6 +87,14 @@ PAGES = [
     (VERIFIER, "web.notifications", {}),
     (MANAGER, "manager_pages.overview", {}),
     (MANAGER, "web.notifications", {}),
+    (MANAGER, "enrolment_pages.applications", {}),
+    (MANAGER, "enrolment_pages.apply", {}),
+    (MANAGER, "enrolment_pages.application", {"application_id": 1}),  # the demo cohort's
+    (MANAGER, "enrolment_pages.memberships", {}),
+    (MANAGER, "enrolment_pages.invoices", {}),
+    (MANAGER, "enrolment_pages.invoice", {"number": 1}),
+    (MANAGER, "enrolment_pages.enrolments", {}),
+    (MANAGER, "enrolment_pages.enrolment", {"enrolment_id": None}),
     (ADMIN, "admin_pages.index", {}),
     (ADMIN, "admin_pages.catalogue", {}),
     (ADMIN, "admin_pages.users", {}),
@@ -94,6 +106,13 @@ PAGES = [
     (ADMIN, "assessment_pages.queue", {}),
     (ADMIN, "assessment_pages.verification", {}),
     (ADMIN, "web.notifications", {}),
+    (ADMIN, "enrolment_pages.applications", {}),
+    (ADMIN, "enrolment_pages.application", {"application_id": 2}),  # Alex Morgan's own
+    (ADMIN, "enrolment_pages.memberships", {}),
+    (ADMIN, "enrolment_pages.invoices", {}),
+    (ADMIN, "enrolment_pages.invoice", {"number": 2}),  # part paid: the payment form
+    (ADMIN, "enrolment_pages.enrolments", {}),
+    (ADMIN, "enrolment_pages.enrolment", {"enrolment_id": None}),
 ]
 
 
