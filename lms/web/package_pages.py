@@ -32,16 +32,18 @@ bp = Blueprint("package_pages", __name__, template_folder="templates")
 
 
 def size_words(size: int | None) -> str:
-    """Bytes as people read them: '840 bytes', '12 kB', '3.4 MB'."""
+    """Bytes as people read them, in the binary units limits are set in: '840 bytes',
+    '12 kB', '64 MB' (64 MiB)."""
     size = size or 0
-    if size < 1000:
+    value, unit = float(size), "bytes"
+    for bigger in ("kB", "MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    if unit == "bytes":
         return f"{size} bytes"
-    for unit, scale in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
-        value = size / scale
-        if value < 1000 or unit == "GB":
-            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
-            return f"{text} {unit}"
-    return f"{size} bytes"  # pragma: no cover
+    text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
+    return f"{text} {unit}"
 
 
 def _activities() -> list[Activity]:
@@ -106,8 +108,10 @@ def _page(errors: dict[str, str] | None = None, status: int = 200):
 
 
 def _refusal(error: PathwayError) -> str:
+    """What was wrong, as a sentence."""
     detail = error.errors[0]["detail"] if error.errors else error.detail
-    return detail[:1].upper() + detail[1:]
+    detail = detail[:1].upper() + detail[1:]
+    return detail if detail.endswith((".", ")", "?")) else detail + "."
 
 
 @bp.route("/admin/packages", methods=["GET", "POST"])

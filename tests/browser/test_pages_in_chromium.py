@@ -67,6 +67,7 @@ PAGES = [
     (LEARNER, "assessment_pages.submit", {"enrolment_id": None, "slug": U2_TASK}),
     (LEARNER, "web.notifications", {}),
     (LEARNER, "web.account", {}),
+    (LEARNER, "account_pages.tokens", {}),
     (LEARNER, "api_reference.page", {}),
     (LEARNER, "enrolment_pages.applications", {}),
     (LEARNER, "enrolment_pages.apply", {}),
@@ -74,6 +75,7 @@ PAGES = [
     (LEARNER, "enrolment_pages.enrolment", {"enrolment_id": None}),
     (TUTOR, "learner_records.learners", {}),
     (TUTOR, "learner_records.learner", {"enrolment_id": None}),
+    (TUTOR, "records_actions.page", {"enrolment_id": None}),
     (TUTOR, "tutor_pages.week", {}),
     (TUTOR, "tutor_pages.week", {"start": "sessions_week"}),  # the demo's first tutorials
     (TUTOR, "tutor_pages.availability", {}),
@@ -102,6 +104,7 @@ PAGES = [
     (ADMIN, "admin_pages.user_edit", {"public_id": None}),
     (ADMIN, "admin_pages.intakes", {}),
     (ADMIN, "admin_pages.lrs_clients", {}),
+    (ADMIN, "package_pages.packages", {}),
     (ADMIN, "learner_records.learners", {}),
     (ADMIN, "assessment_pages.queue", {}),
     (ADMIN, "assessment_pages.verification", {}),
@@ -122,12 +125,27 @@ def _sign_in_with_nothing(page):
     page.wait_for_load_state()
 
 
+def _make_a_token(page):
+    """A personal API token just made: its secret shown once."""
+    page.get_by_label("Name", exact=True).fill("Reporting spreadsheet")
+    page.get_by_role("button", name="Make token").click()
+    page.wait_for_load_state()
+
+
+def _upload_nothing(page):
+    """The content packages page showing a refusal next to the first file field."""
+    page.get_by_role("button", name="Upload").first.click()
+    page.wait_for_load_state()
+
+
 # Pages that are not an endpoint's plain GET: (who, name, path, status, then what).
 OTHER_VISITS = [
     (None, "login-errors", "/login", 422, _sign_in_with_nothing),
     (None, "not-found", "/no-such-page", 404, None),
     (LEARNER, "not-found", "/learn/999999/units/1", 404, None),
     (LEARNER, "forbidden", "/assess", 403, None),
+    (LEARNER, "token-made", "/account/tokens", 200, _make_a_token),
+    (ADMIN, "package-refused", "/admin/packages", 422, _upload_nothing),
 ]
 
 

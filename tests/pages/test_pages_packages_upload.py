@@ -140,7 +140,7 @@ def test_an_upload_over_the_size_limit_is_a_message_on_the_page(app, client, adm
 def test_no_file_chosen(app, client, admin):
     response = upload(client, None)
     assert response.status_code == 422
-    assert file_error(response) == "Choose the package's zip file"
+    assert file_error(response) == "Choose the package's zip file."
     assert stored_nothing(app)
 
 
@@ -178,3 +178,13 @@ def test_a_post_without_the_csrf_token_is_refused(app, client, admin):
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert stored_nothing(app)
+
+
+def test_sizes_are_said_as_people_say_them():
+    from lms.web.package_pages import size_words
+
+    assert size_words(840) == "840 bytes"
+    assert size_words(2000) == "2 kB"
+    assert size_words(1536 * 1024) == "1.5 MB"
+    assert size_words(64 * 1024 * 1024) == "64 MB"
+    assert size_words(500 * 1024 * 1024) == "500 MB"
