@@ -26,6 +26,7 @@ from lms.invoicing.prices import gbp, is_member, price_for, with_vat
 from lms.people.models import User, UserRole
 from lms.web import enrolment_forms as forms
 from lms.web.admin_forms import choices, show_refusal
+from lms.web.enrolment_change_pages import STATUS_WORDS as ENROLMENT_WORDS
 from lms.web.format import day_words
 from lms.web.forms import ActionForm
 
@@ -110,6 +111,7 @@ def _apply_forms(me, individual=None, cohort=None) -> dict:
 
 def _apply_page(status=200, **given):
     return render_template("enrolment/apply.html", seats=COHORT_SEATS,
+                           vat_rate=price_words(0)["rate"],
                            **_apply_forms(_me(), **given)), status
 
 
@@ -216,7 +218,7 @@ def _application_page(application_id: int, status=200, decision_form=None, learn
     return render_template(
         "enrolment/application.html", application=application, me=me,
         status_words=STATUS_WORDS, kind_words=KIND_WORDS, seats=COHORT_SEATS,
-        price=price_words(application.net_amount),
+        enrolment_words=ENROLMENT_WORDS, price=price_words(application.net_amount),
         visible_enrolments=_visible_enrolment_ids(me, application),
         invoice=_invoices_of(me, [application.id]).get(application.id),
         reference=invoice_reference,
