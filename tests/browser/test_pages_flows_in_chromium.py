@@ -129,7 +129,7 @@ def says(page, message: str | re.Pattern) -> None:
     expect(page.locator(".flash")).to_have_text(message)
 
 
-def test_a_learner_watches_a_film_and_sees_their_hours_rise(open_page, site, db, learner):
+def test_a_learner_watches_a_film_and_sees_their_hours_rise(site, open_page, db, learner):
     title = title_of(db, FILM)
     page = open_page()
     sign_in(page, site, learner.email, PASSWORD)
@@ -160,7 +160,7 @@ def test_a_learner_watches_a_film_and_sees_their_hours_rise(open_page, site, db,
 
 
 def test_a_learner_books_a_group_and_an_individual_tutorial_and_cancels_one(
-        open_page, site, client, auth, db, tutor, learner, group_session):
+        site, open_page, client, auth, db, tutor, learner, group_session):
     from lms.timeutil import utcnow
 
     response = client.put(f"/api/v1/tutors/{tutor.public_id}/availability", headers=auth(tutor),
@@ -204,7 +204,7 @@ def test_a_learner_books_a_group_and_an_individual_tutorial_and_cancels_one(
 
 
 def test_a_tutor_marks_attendance_and_the_learners_guided_hours_rise(
-        open_page, site, client, auth, db, tutor, learner, group_session):
+        site, open_page, client, auth, db, tutor, learner, group_session):
     from lms.timeutil import london, utcnow
     from lms.tutorials.models import TutorialSession
 
@@ -277,6 +277,8 @@ def test_a_tutor_decides_an_assessment_and_the_learners_unit_is_achieved(
         assert "Achieved" in emma.locator("ol.unit-bars li", has_text=UNIT_1).inner_text()
         emma.locator("ol.unit-bars").get_by_role("link", name=UNIT_1).click()
         expect(emma.locator("main")).to_contain_text(re.compile(r"Achieved on \w+day"))
+        for person in (emma, page):  # before the server stops: it need not wait for them
+            person.context.close()
 
 
 # ---- the keyboard alone ------------------------------------------------------------------------
@@ -298,7 +300,7 @@ def focus_is_visible(page) -> bool:
 
 
 def test_the_learners_main_flow_with_the_keyboard_alone(
-        open_page, site, db, learner, group_session):
+        site, open_page, db, learner, group_session):
     from lms.timeutil import utcnow
 
     group_session((utcnow() + timedelta(days=7)).replace(second=0, microsecond=0))
