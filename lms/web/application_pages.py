@@ -183,7 +183,12 @@ def applications():
         "enrolment/applications.html", applications=shown, more=len(found) > len(shown),
         status=status, status_words=STATUS_WORDS, kind_words=KIND_WORDS, seats=COHORT_SEATS,
         invoices=_invoices_of(me, [a.id for a in shown]), reference=invoice_reference,
-        can_apply=bool(db.session.execute(open_intakes(london_today()).limit(1)).first()))
+        can_apply=bool(db.session.execute(open_intakes(london_today()).limit(1)).first()),
+        admin="admin" in me.role_names, enrolment_words=ENROLMENT_WORDS,
+        own_enrolments=db.session.execute(
+            db.select(Enrolment).where(Enrolment.learner_id == me.id)
+            .options(joinedload(Enrolment.intake)).order_by(Enrolment.start_date.desc())
+        ).scalars().all())
 
 
 def _visible_enrolment_ids(me, application: Application) -> set[int]:

@@ -49,7 +49,7 @@ class MembershipForm(FlaskForm):
     expires_on = DateField("Expires on", validators=[DataRequired()])
     holder = SelectField("Whose membership", choices=[], validate_choice=True)
     email = StringField("Or a person's e-mail address", validators=[Optional(), Length(max=254)],
-                        description="Administrators: to record a membership of someone else.")
+                        description="To record someone else's membership instead.")
 
 
 def _amount(form, field):

@@ -285,3 +285,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_list_links_an_administrator_to_decide_and_a_learner_to_their_enrolments(
+        client, db, world, accepted):
+    cohort = accepted(world.manager, "cohort", world.staff[:1])
+    sign_in(client, world.alex)
+    apply_individual(client, world.intake)
+    waiting = db.session.execute(db.select(Application).where(
+        Application.applicant_id == world.alex.id)).scalar_one()
+    sign_in(client, world.admin)
+    html = client.get("/applications").get_data(as_text=True)
+    assert f'href="/applications/{waiting.id}#decide">Decide' in html
+    assert f'href="/applications/{cohort.id}#decide"' not in html
+    sign_in(client, world.staff[0])
+    enrolment = cohort.seats[0].enrolment
+    page = client.get("/applications")
+    assert "No applications yet." in main_text(page)
+    assert f'href="/enrolments/{enrolment.id}">Spring intake</a>' in page.get_data(as_text=True)
+    assert "Spring intake : Starts soon, from" in main_text(page)
