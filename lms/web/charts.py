@@ -2,12 +2,19 @@
 a text alternative the page shows beside it."""
 
 import re
+import sys
 from datetime import date, timedelta
 
 import pygal
 from pygal.style import Style
 
 from lms.web.format import day_words
+
+# pygal adds to sys.meta_path a finder of its map plugins that only has the legacy
+# find_module(): every import that is not found anywhere (markdown-it's optional linkify-it,
+# say) then raises an ImportWarning. Pathway draws no maps: take it out again.
+sys.meta_path[:] = [finder for finder in sys.meta_path
+                    if type(finder).__name__ != "PluginImportFixer"]
 
 STYLE = Style(background="transparent", plot_background="transparent",
               foreground="#1d2433", foreground_strong="#1d2433", foreground_subtle="#4a5468",
