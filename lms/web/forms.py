@@ -10,8 +10,10 @@ from lms.people.passwords import MIN_LENGTH
 class LoginForm(FlaskForm):
     # No syntax check of the address: any account's address must be able to sign in (the API
     # accepts addresses, such as ones at .local or .test domains, that email-validator refuses).
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    email = EmailField("E-mail address", validators=[
+        DataRequired(message="Enter your e-mail address."), Length(max=254)])
+    password = PasswordField("Password", validators=[
+        DataRequired(message="Enter your password."), Length(max=1024)])
 
 
 class LogoutForm(FlaskForm):
