@@ -98,6 +98,12 @@ class IntakeForm(FlaskForm):
                             description="Leave it empty for no limit. A cohort takes six.")
 
 
+class IntakeEditForm(IntakeForm):
+    """Changing an intake: everything but its qualification."""
+
+    qualification = None
+
+
 class OrganisationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Short name (slug)", validators=[

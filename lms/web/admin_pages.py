@@ -310,6 +310,31 @@ def intake_add():
     return redirect(url_for("admin_pages.intakes"))
 
 
+@bp.route("/admin/intakes/<int:intake_id>", methods=["GET", "POST"])
+@allow("admin")
+def intake_edit(intake_id):
+    """Change an intake's name, dates or capacity, with the same checks as
+    `PATCH /api/v1/intakes/<id>` (the start date stays once learners are enrolled)."""
+    intake = intake_operations.intake_by_id(intake_id)
+    form = forms.IntakeEditForm(prefix="intake", obj=intake)
+    status = 200
+    if form.validate_on_submit():
+        changes = {name: getattr(form, name).data for name in intake_operations.FIELDS}
+        try:
+            intake_operations.update_intake(intake, changes)
+        except PathwayError as error:
+            db.session.rollback()
+            forms.show_refusal(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(f"Intake changed: {intake.name}.", "success")
+            return redirect(url_for("admin_pages.intakes"))
+    elif form.errors:
+        status = 422
+    return render_template("admin/intake_edit.html", intake=intake, form=form), status
+
+
 def add_organisation(name: str, slug: str, rrn_member: bool) -> Organisation:
     """A new organisation; its slug must be free. Flushes."""
     taken = db.session.execute(select(Organisation.id).where(Organisation.slug == slug)).first()
