@@ -37,7 +37,8 @@ def test_the_table_shows_each_intake_with_its_cohorts_and_learners(
         enrol(make_user("learner"), cohort=cohort)
     enrol(make_user("learner"))
     page = main_text(client.get(PAGE))
-    assert ("Test intake Level 5 BTEC Diploma in Practice Leadership in Reducing Restrictive "
+    assert ("Test intake (change) Level 5 BTEC Diploma in Practice Leadership in Reducing "
+            "Restrictive "
             "Practices Tuesday 2 June 2026") in page
     assert "4 taken (no limit) 4 Hill House cohort (Hill House; 3 of 4 seats)" in page
     assert "Hill House ( hill-house )" in page
