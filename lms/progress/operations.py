@@ -69,6 +69,7 @@ def attendable_activities(enrolment: Enrolment) -> list[Activity]:
         db.select(Activity).join(Unit, Activity.unit_id == Unit.id)
         .where(Unit.qualification_id == enrolment.intake.qualification_id,
                Activity.retired.is_(False), Activity.learning == "guided")
+        .options(joinedload(Activity.unit))
         .order_by(Unit.number, Activity.position, Activity.id)).scalars()
     return [activity for activity in found if attendable(activity)]
 
