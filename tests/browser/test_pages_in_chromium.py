@@ -47,7 +47,8 @@ def _ids():
     day = london(first).date() if first else london_today()
     return {"enrolment_id": enrolment.id, "submission_id": waiting[-1] if waiting else 0,
             "decided_id": decided[0] if decided else 0, "public_id": aisha.public_id,
-            "sessions_week": (day - timedelta(days=day.weekday())).isoformat()}
+            "sessions_week": (day - timedelta(days=day.weekday())).isoformat(),
+            "intake_id": enrolment.intake_id}
 
 
 U1_TASK = "u1-assessment-case-study-reducing-restrictions"  # Aisha's: decided, met
@@ -103,6 +104,7 @@ PAGES = [
     (ADMIN, "admin_pages.user_new", {}),
     (ADMIN, "admin_pages.user_edit", {"public_id": None}),
     (ADMIN, "admin_pages.intakes", {}),
+    (ADMIN, "admin_pages.intake_edit", {"intake_id": None}),
     (ADMIN, "admin_pages.lrs_clients", {}),
     (ADMIN, "package_pages.packages", {}),
     (ADMIN, "learner_records.learners", {}),
