@@ -59,5 +59,10 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
-FILTERS = {"london": london_time, "clock": london_clock, "day": day_words,
+def from_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 instant (as kept in histories) as a datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
+FILTERS = {"fromiso": from_iso, "london": london_time, "clock": london_clock, "day": day_words,
            "hours": hours_words, "duration": duration_words, "plural": plural}

@@ -309,3 +309,65 @@ def session_attendance(session_id):
     flash(f"Attendance saved for {session.title}: {came} attended, {len(marks) - came} did "
           "not attend.", "success")
     return redirect(back)
+
+
+# ---- changing or moving one session --------------------------------------------------------
+
+EDIT_FIELDS = ("title", "description", "meeting_url", "capacity", "date", "starts", "ends",
+               "reason")
+
+
+def _edit_form(session: TutorialSession) -> dict:
+    start = london(session.starts_at)
+    return {"title": session.title, "description": session.description,
+            "meeting_url": session.meeting_url, "capacity": str(session.capacity),
+            "date": f"{start:%Y-%m-%d}", "starts": f"{start:%H:%M}",
+            "ends": f"{london(session.ends_at):%H:%M}", "reason": ""}
+
+
+def _session_page(session, form, errors=None, status=200):
+    from lms.tutorials.models import TutorialChange
+
+    history = db.session.execute(
+        db.select(TutorialChange).where(TutorialChange.session_id == session.id)
+        .options(joinedload(TutorialChange.actor)).order_by(TutorialChange.id)).scalars().all()
+    return render_template("tutor/session.html", session=session, form=form,
+                           errors=errors or {}, history=history, now=utcnow(),
+                           week=_week_url(monday_of(f"{london(session.starts_at):%Y-%m-%d}"),
+                                          session.id)), status
+
+
+@bp.route("/tutor/sessions/<int:session_id>", methods=["GET", "POST"])
+@allow("tutor", "admin")
+def session_edit(session_id):
+    """Change or move one session (title, description, link, capacity, day and times), as
+    `PATCH /api/v1/tutorials/sessions/<id>`: everyone booked gets an updated invitation; a
+    larger capacity promotes the waitlist. Shows the session's history."""
+    me = _me()
+    session = session_for(me, session_id)
+    check_runs(me, session)
+    if request.method == "GET":
+        return _session_page(session, _edit_form(session))
+    form = {name: request.form.get(name, "").strip() for name in EDIT_FIELDS}
+    times, errors = session_times(form)
+    if not errors:
+        try:
+            data = load(schemas.SessionUpdateSchema(), {
+                **given(form, "title", "meeting_url", "capacity", "reason"),
+                "description": form["description"], **times})
+
+            def update():
+                found = session_for(me, session_id)
+                check_runs(me, found)
+                return sessions.update_session(found, data, me)
+
+            change(update)
+        except PathwayError as error:
+            errors = field_messages(error, {"starts_at": "starts", "ends_at": "ends"})
+    if errors:
+        if "form" in errors:
+            flash(errors["form"], "error")
+        db.session.expire_all()
+        return _session_page(session_for(me, session_id), form, errors, status=422)
+    flash("Saved. Everyone booked has been told of the change.", "success")
+    return redirect(url_for("tutor_pages.session_edit", session_id=session_id))

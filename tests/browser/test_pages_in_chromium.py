@@ -42,13 +42,15 @@ def _ids():
                                      ).scalars().all()
     waiting = [s.id for s in submissions if s.outcome is None]
     decided = [s.id for s in submissions if s.outcome is not None]
-    first = db.session.execute(db.select(TutorialSession.starts_at).order_by(
+    first_session = db.session.execute(db.select(TutorialSession).order_by(
         TutorialSession.starts_at)).scalars().first()
+    first = first_session.starts_at if first_session else None
     day = london(first).date() if first else london_today()
     return {"enrolment_id": enrolment.id, "submission_id": waiting[-1] if waiting else 0,
             "decided_id": decided[0] if decided else 0, "public_id": aisha.public_id,
             "sessions_week": (day - timedelta(days=day.weekday())).isoformat(),
-            "intake_id": enrolment.intake_id}
+            "intake_id": enrolment.intake_id,
+            "session_id": first_session.id if first_session else 0}
 
 
 U1_TASK = "u1-assessment-case-study-reducing-restrictions"  # Aisha's: decided, met
@@ -105,6 +107,7 @@ PAGES = [
     (ADMIN, "admin_pages.user_edit", {"public_id": None}),
     (ADMIN, "admin_pages.intakes", {}),
     (ADMIN, "admin_pages.intake_edit", {"intake_id": None}),
+    (TUTOR, "tutor_pages.session_edit", {"session_id": None}),
     (ADMIN, "admin_pages.lrs_clients", {}),
     (ADMIN, "package_pages.packages", {}),
     (ADMIN, "learner_records.learners", {}),
