@@ -213,8 +213,11 @@ def user_edit(public_id):
             return redirect(url_for("admin_pages.user_edit", public_id=user.public_id))
     elif form.errors:
         status = 422
+    from lms.enrolment.operations import enrolments_of
+
     return render_template("admin/user_edit.html", user=user, form=form,
-                           action_form=ActionForm(), role_words=forms.ROLE_WORDS), status
+                           action_form=ActionForm(), role_words=forms.ROLE_WORDS,
+                           enrolments=enrolments_of(user)), status
 
 
 @bp.post("/admin/users/<public_id>/active")

@@ -126,12 +126,26 @@ def index():
     today = london(now).date()
     tutor_slots = [(tutor, by_day(slots.free_slots(
         tutor.id, today, today + timedelta(days=SLOT_DAYS - 1)))) for tutor in tutors]
+    histories = _histories([p["booking"].id for p in places])
     return render_template(
-        "tutorials/index.html", enrolments=enrolments, places=places,
+        "tutorials/index.html", enrolments=enrolments, places=places, histories=histories,
         open_sessions=open_sessions, mine=mine, tutor_slots=tutor_slots,
         individual_activities=_individual_activities(qualification_ids) if enrolments else [],
         feed=db.session.get(CalendarFeed, me.id), group_weeks=GROUP_WEEKS,
         slot_days=SLOT_DAYS)
+
+
+def _histories(booking_ids: list[int]) -> dict[int, list]:
+    """Each place's changes (as GET /api/v1/tutorials/bookings/<id>/history), in one query."""
+    from lms.tutorials.models import TutorialChange
+
+    found: dict[int, list] = {}
+    if booking_ids:
+        for change_row in db.session.execute(
+                db.select(TutorialChange).where(TutorialChange.booking_id.in_(booking_ids))
+                .order_by(TutorialChange.id)).scalars():
+            found.setdefault(change_row.booking_id, []).append(change_row)
+    return found
 
 
 # ---- booking, cancelling, moving -------------------------------------------------------------
