@@ -21,7 +21,7 @@ from lms.progress.record import (
 )
 from lms.timeutil import utcnow
 from lms.tutorials.models import Booking
-from lms.tutorials.operations import record_change
+from lms.tutorials.operations import CLASH, record_change
 
 SESSION_EXTENSION = "https://pathway.example/xapi/extensions/tutorial-session"
 VOIDED = {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-GB": "voided"}}
@@ -109,8 +109,7 @@ def commit_and_record(marked: list[Booking], statements: list[dict]) -> None:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise Conflict("This clashes with a change made at the same moment; please look "
-                       "again and retry.") from error
+        raise Conflict(CLASH) from error
     try:
         record(statements)
     except Exception:

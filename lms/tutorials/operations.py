@@ -30,6 +30,9 @@ from lms.tutorials.models import (
 )
 
 LOCK = "tutorials"
+# What a change is told when a constraint of the database refuses it (another change got there
+# at the same moment): the API, the pages and attendance all say this.
+CLASH = "This clashes with a change made at the same moment; please look again and retry."
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -171,13 +174,6 @@ def session_or_404(session_id: int) -> TutorialSession:
     found = db.session.get(TutorialSession, session_id, populate_existing=True)
     if found is None:
         raise NotFound(f"session: there is no tutorial session {session_id}.")
-    return found
-
-
-def booking_or_404(booking_id: int) -> Booking:
-    found = db.session.get(Booking, booking_id, populate_existing=True)
-    if found is None:
-        raise NotFound(f"booking: there is no booking {booking_id} that you can see.")
     return found
 
 

@@ -39,7 +39,7 @@ from lms.tutorials.models import (
     TutorialSession,
 )
 from lms.tutorials.notices import learner_event, tutor_event
-from lms.tutorials.operations import settings_of, take_lock
+from lms.tutorials.operations import CLASH, session_or_404, settings_of, take_lock
 from lms.tutorials.visibility import (
     booking_for,
     check_learner_of_tutor,
@@ -71,18 +71,7 @@ def _clash(error):
     """A rule the database enforces (a constraint), met while a change is being written: a
     clear 409, never a 500 (the lock makes it rare: it is the database's own guard)."""
     db.session.rollback()
-    return handle_pathway_error(Conflict(
-        "This clashes with a change made at the same moment; please look again and retry."))
-
-
-def _commit() -> None:
-    """Commit; a rule the database enforces (a constraint) turns into a clear 409."""
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict("This clashes with a change made at the same moment; please look "
-                       "again and retry.") from error
+    return handle_pathway_error(Conflict(CLASH))
 
 
 def _activity(slug: str) -> Activity:
@@ -140,7 +129,7 @@ class Availability(MethodView):
         take_lock()
         slots.set_availability(tutor.id, data["windows"], data["slot_minutes"],
                                data["buffer_minutes"])
-        _commit()
+        db.session.commit()
         return _availability(tutor.id)
 
 
@@ -170,7 +159,7 @@ class Exceptions(MethodView):
                                           starts=data["starts"], ends=data["ends"],
                                           reason=data["reason"])
         db.session.add(exception)
-        _commit()
+        db.session.commit()
         return exception
 
 
@@ -186,7 +175,7 @@ class ExceptionItem(MethodView):
         if found is None or found.tutor_id != tutor.id:
             raise NotFound(f"exception: tutor {tutor_id!r} has no exception {exception_id}.")
         db.session.delete(found)
-        _commit()
+        db.session.commit()
 
 
 @blp.route("/tutors/<tutor_id>/slots")
@@ -266,7 +255,7 @@ class Sessions(MethodView):
             raise InvalidInput.field("tutor", "give the tutor who runs the session")
         take_lock()
         made = sessions.create_group_sessions(tutor, _activity(data["activity"]), data, me)
-        _commit()
+        db.session.commit()
         return made
 
 
@@ -288,7 +277,7 @@ class SessionItem(MethodView):
         session = session_for(_me(), session_id)
         check_runs(_me(), session)
         sessions.update_session(session, data, _me())
-        _commit()
+        db.session.commit()
         return session
 
 
@@ -310,7 +299,7 @@ class SessionCancel(MethodView):
         else:
             sessions.cancel_session(session, _me(), data["reason"])
             cancelled = [session]
-        _commit()
+        db.session.commit()
         return cancelled
 
 
@@ -335,21 +324,14 @@ class SessionBookings(MethodView):
         me = _me()
         learner, _staff = _learner_for(data, me)
         take_lock()
-        session = _session_or_404(session_id)
+        session = session_or_404(session_id)
         if session.kind != "group":  # someone's individual tutorial: as hidden as before
             session = session_for(me, session_id)
         # Any group session reaches book_group, whose enrolment check tells a learner why
         # they may not book (not on its qualification: 403; enrolment not active: 409).
         booking = bookings.book_group(session, learner, me, data["enrolment"])
-        _commit()
+        db.session.commit()
         return booking
-
-
-def _session_or_404(session_id: int) -> TutorialSession:
-    found = db.session.get(TutorialSession, session_id, populate_existing=True)
-    if found is None:
-        raise NotFound(f"session: there is no tutorial session {session_id}.")
-    return found
 
 
 @blp.route("/tutorials/sessions/<int:session_id>/attendance")
@@ -408,7 +390,7 @@ class Individual(MethodView):
         booking = bookings.book_individual(learner, _activity(data["activity"]),
                                            data["starts_at"], me, data["enrolment"],
                                            as_staff=staff)
-        _commit()
+        db.session.commit()
         return booking
 
 
@@ -468,7 +450,7 @@ class BookingCancel(MethodView):
         take_lock()
         booking = booking_for(_me(), booking_id)
         bookings.cancel_booking(booking, _me(), data["reason"], as_staff=_acting(booking))
-        _commit()
+        db.session.commit()
         return booking
 
 
@@ -487,9 +469,9 @@ class BookingReschedule(MethodView):
         if data["starts_at"] is not None:
             result = bookings.reschedule_individual(booking, data["starts_at"], _me(), staff)
         else:
-            target = _session_or_404(data["session"])
+            target = session_or_404(data["session"])
             result = bookings.reschedule_group(booking, target, _me(), staff)
-        _commit()
+        db.session.commit()
         return result
 
 
@@ -568,7 +550,7 @@ class CalendarFeedItem(MethodView):
         """Make a new private feed URL listing the caller's tutorials (the old one, if any,
         stops working). Subscribe to it in Outlook, Google or Apple Calendar."""
         url = feeds.new_feed(_me())
-        _commit()
+        db.session.commit()
         from lms.tutorials.models import CalendarFeed
 
         found = db.session.get(CalendarFeed, _me().id)
@@ -581,7 +563,7 @@ class CalendarFeedItem(MethodView):
         """Revoke the caller's feed URL."""
         if not feeds.revoke_feed(_me()):
             raise NotFound("calendar feed: you have none.")
-        _commit()
+        db.session.commit()
 
 
 @feed.get("/calendar/<token>.ics")

@@ -3,7 +3,7 @@ a text alternative the page shows beside it."""
 
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import pygal
 from pygal.style import Style
@@ -69,13 +69,3 @@ def pace_chart(start: date, window_ends: date, target_hours: float, weekly: list
     else:
         text += " There is no recent learning to project from yet."
     return svg, text
-
-
-def weeks_between(start: date, end: date) -> list[date]:
-    """Mondays from `start`'s week to `end`'s week."""
-    monday = start - timedelta(days=start.weekday())
-    out = []
-    while monday <= end:
-        out.append(monday)
-        monday += timedelta(days=7)
-    return out

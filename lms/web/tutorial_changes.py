@@ -13,11 +13,9 @@ from lms.catalogue.models import Activity
 from lms.errors import Conflict, InvalidInput, field_errors
 from lms.extensions import db
 from lms.timeutil import london
-from lms.tutorials.operations import take_lock
+from lms.tutorials.operations import CLASH, take_lock
 
 T = TypeVar("T")
-
-CLASH = "This clashes with a change made at the same moment; please look again and retry."
 
 
 def change(operation: Callable[[], T]) -> T:
