@@ -17,7 +17,6 @@ from typing import BinaryIO
 from flask import current_app, url_for
 
 from lms.catalogue.models import Activity
-from lms.content import tincan
 from lms.content.models import ContentPackage
 from lms.content.safe_zip import Limits, PackageRefused, extracting, remove_folder
 from lms.errors import Conflict, NotFound
@@ -45,22 +44,52 @@ def check_takes_packages(activity: Activity) -> tuple[str, ...]:
     return kinds
 
 
+# The manifest each package kind is recognised by, and the module that reads it. A reader
+# module has `has_manifest(folder) -> bool` and `read_package(folder, activity_iri)` returning
+# an object with `kind`, `title`, `launch_path`, `root_activity_id`, `activity_ids` (every
+# IRI statements about which count for the activity: the root, SCOs, AUs, blocks) and
+# `manifest()` (the JSON kept in `ContentPackage.manifest`; it must hold `activity_ids`).
+READERS: dict[str, tuple[str, str]] = {
+    "xapi": ("tincan.xml", "lms.content.tincan"),
+    "scorm12": ("imsmanifest.xml", "lms.content.scorm_manifest"),
+    "scorm2004": ("imsmanifest.xml", "lms.content.scorm_manifest"),
+    "cmi5": ("cmi5.xml", "lms.content.cmi5_course"),
+}
+
+
+def _reader(kinds: tuple[str, ...], folder: Path, activity: Activity):
+    """The reader module of the first kind (of those the activity's type takes) whose
+    manifest the extracted package holds, or PackageRefused naming what was looked for."""
+    import importlib
+
+    for kind in kinds:
+        module = importlib.import_module(READERS[kind][1])
+        if module.has_manifest(folder):
+            return module
+    raise PackageRefused(_missing_manifest(kinds))
+
+
 def import_package(activity: Activity, source: str | os.PathLike | BinaryIO,
                    uploaded_by=None) -> ContentPackage:
     """Import the zip `source` as the activity's new current package and return it (flushed,
     not committed: see `commit_import`). Raises Conflict (409) when the activity's type takes
-    no packages or another activity already uses the package's activity id, and
+    no packages or another activity already uses one of the package's activity ids, and
     `PackageRefused` (422) for anything wrong with the zip or its manifest."""
+    from lms.catalogue.iris import activity_iri
+
     kinds = check_takes_packages(activity)
     limits = Limits.from_config(current_app.config)
     with extracting(source, packages_folder(), limits) as extraction:
-        if not tincan.has_manifest(extraction.path):
-            raise PackageRefused(_missing_manifest(kinds))
-        manifest = tincan.read_package(extraction.path)
-        _check_root_activity_free(activity, manifest.root_activity_id)
+        reader = _reader(kinds, extraction.path, activity)
+        manifest = reader.read_package(extraction.path, activity_iri(activity))
+        if manifest.kind not in kinds:
+            raise PackageRefused(f"the package is {KIND_NAMES[manifest.kind]}; activity "
+                                 f"{activity.slug!r} takes "
+                                 + " or ".join(KIND_NAMES[k] for k in kinds))
+        _check_activity_ids_free(activity, manifest.activity_ids)
         folder = extraction.keep()
         package = ContentPackage(
-            activity_id=activity.id, kind="xapi", folder=folder, title=manifest.title,
+            activity_id=activity.id, kind=manifest.kind, folder=folder, title=manifest.title,
             launch_path=manifest.launch_path, root_activity_id=manifest.root_activity_id,
             manifest=manifest.manifest(), file_count=extraction.file_count,
             size=extraction.size, current=True,
@@ -74,6 +103,10 @@ def import_package(activity: Activity, source: str | os.PathLike | BinaryIO,
     return package
 
 
+KIND_NAMES = {"xapi": "an xAPI package", "scorm12": "a SCORM 1.2 package",
+              "scorm2004": "a SCORM 2004 package", "cmi5": "a cmi5 course"}
+
+
 def commit_import(package: ContentPackage) -> None:
     """Commit the session holding a new package; if that fails, remove its files too."""
     try:
@@ -85,21 +118,32 @@ def commit_import(package: ContentPackage) -> None:
 
 
 def _missing_manifest(kinds: tuple[str, ...]) -> str:
-    wanted = {"xapi": "tincan.xml"}
-    names = " or ".join(wanted.get(k, k) for k in kinds)
+    names = " or ".join(dict.fromkeys(READERS[k][0] for k in kinds))
     return f"the package has no {names} at its root"
 
 
-def _check_root_activity_free(activity: Activity, root_activity_id: str) -> None:
-    """Statements about a package's activity id count for the activity that holds it, so
+def package_activity_ids(package: ContentPackage) -> list[str]:
+    """Every activity IRI statements about which count for the package's activity."""
+    ids = list((package.manifest or {}).get("activity_ids") or [])
+    if package.root_activity_id and package.root_activity_id not in ids:
+        ids.insert(0, package.root_activity_id)
+    return ids
+
+
+def _check_activity_ids_free(activity: Activity, activity_ids: list[str]) -> None:
+    """Statements about a package's activity ids count for the activity that holds it, so
     two activities cannot share one."""
-    other = db.session.execute(
-        db.select(Activity).join(ContentPackage, ContentPackage.activity_id == Activity.id)
-        .where(ContentPackage.root_activity_id == root_activity_id,
-               Activity.id != activity.id).limit(1)).scalar_one_or_none()
-    if other is not None:
-        raise Conflict(f"The package's activity id {root_activity_id!r} is already used by "
-                       f"activity {other.slug!r}; give each package its own id in tincan.xml.")
+    wanted = set(activity_ids)
+    others = db.session.execute(
+        db.select(ContentPackage, Activity.slug)
+        .join(Activity, ContentPackage.activity_id == Activity.id)
+        .where(Activity.id != activity.id)).all()
+    for package, slug in others:
+        taken = wanted.intersection(package_activity_ids(package))
+        if taken:
+            raise Conflict(f"The package's activity id {sorted(taken)[0]!r} is already used "
+                           f"by activity {slug!r}; give each package its own ids in its "
+                           "manifest.")
 
 
 def current_package(activity: Activity) -> ContentPackage | None:

@@ -35,10 +35,17 @@ class TincanPackage:
     title: str
     launch_path: str
     activities: list[dict] = field(default_factory=list)
+    kind: str = "xapi"
+
+    @property
+    def activity_ids(self) -> list[str]:
+        """The IRIs statements about which count for the activity: the root activity."""
+        return [self.root_activity_id]
 
     def manifest(self) -> dict:
         """What is kept of the manifest (`ContentPackage.manifest`)."""
-        return {"format": "tincan", "activities": self.activities}
+        return {"format": "tincan", "activities": self.activities,
+                "activity_ids": self.activity_ids}
 
 
 def has_manifest(folder: Path) -> bool:
@@ -47,12 +54,14 @@ def has_manifest(folder: Path) -> bool:
     return _manifest_file(folder) is not None
 
 
-def read_package(folder: Path) -> TincanPackage:
+def read_package(folder: Path, activity_iri: str | None = None) -> TincanPackage:
     """Read and check the manifest of the package extracted in `folder`.
 
-    Raises `PackageRefused` naming the problem: no `tincan.xml`, XML that is malformed or
-    holds a DTD or entities, no activity with a `launch`, an activity without an IRI, or a
-    launch path that is absolute, leaves the package, or names a file it does not hold."""
+    (`activity_iri`, the catalogue activity's own IRI, is not needed: an xAPI package names
+    its own activity ids.) Raises `PackageRefused` naming the problem: no `tincan.xml`, XML
+    that is malformed or holds a DTD or entities, no activity with a `launch`, an activity
+    without an IRI, or a launch path that is absolute, leaves the package, or names a file it
+    does not hold."""
     manifest = _manifest_file(folder)
     if manifest is None:
         raise PackageRefused(f"the package has no {MANIFEST} at its root (an xAPI package "

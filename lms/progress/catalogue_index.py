@@ -1,7 +1,8 @@
 """The catalogue as the progress projection reads it: every activity (retired ones too: old
 records keep pointing at them) with its type and validated configuration, found by id or by
-IRI (its own, or the root activity of one of its content packages), and each qualification's
-units with their current activities. Kept per process, read again when the catalogue changes.
+IRI (its own, or an activity id of one of its content packages: the root, SCOs, AUs), and
+each qualification's units with their current activities. Kept per process, read again when
+the catalogue changes.
 """
 
 import logging
@@ -73,10 +74,12 @@ def load_index(session: Session) -> CatalogueIndex:
         index.by_iri[activity_iri(activity)] = activity.id
         if not activity.retired:
             index.activities_of_unit[activity.unit_id].append(activity.id)
-    for root, activity_id in session.execute(
-            select(ContentPackage.root_activity_id, ContentPackage.activity_id)
-            .where(ContentPackage.root_activity_id.is_not(None))):
-        index.by_iri.setdefault(root, activity_id)
+    from lms.content.operations import package_activity_ids
+
+    for package in session.execute(select(ContentPackage)
+                                   .order_by(ContentPackage.id)).scalars():
+        for iri in package_activity_ids(package):  # its root, SCOs, AUs, blocks
+            index.by_iri.setdefault(iri, package.activity_id)
     return index
 
 
