@@ -258,6 +258,13 @@ class ActivityType:
         """Extra values for the player template (the content's URL, its length...)."""
         return {}
 
+    def player_page(self, enrolment, activity, config: dict, args, content_url) -> dict:
+        """Extra values for the player template, for types whose page depends on the learner's
+        enrolment or the page's query `args` (a SCORM player opens the learner's attempt at
+        the SCO asked for). It may change the type's own rows and commit. The default:
+        `player_context`."""
+        return self.player_context(activity, config, content_url)
+
     def blueprint(self):
         """An optional Flask blueprint of the type's own routes, or None."""
         return None

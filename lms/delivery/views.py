@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import marshmallow as ma
 from flask import Blueprint as PageBlueprint
-from flask import abort, current_app, redirect, render_template, send_from_directory
+from flask import abort, current_app, redirect, render_template, request, send_from_directory
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -92,7 +92,7 @@ def player(enrolment_id, slug):
     response = current_app.make_response(render_template(
         kind.player_template, activity=activity, enrolment=enrolment, config=config,
         activity_type=kind, activity_iri=activity_iri(activity),
-        **kind.player_context(activity, config, operations.content_url)))
+        **kind.player_page(enrolment, activity, config, request.args, operations.content_url)))
     # The launch credentials are in this page's address: never send it to other sites.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
