@@ -176,7 +176,10 @@ def file_url(package: ContentPackage, path: str, **kwargs) -> str:
 
 
 def launch_url(package: ContentPackage, **kwargs) -> str:
-    """The URL of the package's launch file, with the query its manifest gives (if any)."""
-    path, _, query = package.launch_path.partition("?")
+    """The URL of the package's launch file, with the query and fragment its manifest gives
+    (if any)."""
+    rest, _, fragment = package.launch_path.partition("#")
+    path, _, query = rest.partition("?")
     url = file_url(package, path, **kwargs)
-    return f"{url}?{query}" if query else url
+    url = f"{url}?{query}" if query else url
+    return f"{url}#{fragment}" if fragment else url
