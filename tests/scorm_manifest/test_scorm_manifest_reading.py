@@ -403,3 +403,25 @@ def test_the_manifest_json_is_json_and_holds_the_activity_ids(tmp_path):
     assert [i["identifier"] for i in kept["items"]] == ["ITEM-intro", "ITEM-quiz"]
     assert kept["unsupported"] == [CONTROL_MODE]
 
+
+
+@pytest.mark.parametrize(("launch_path", "url"), [
+    ("index.html?page=2#intro", "index.html?page=2#intro"),
+    ("index.html#intro", "index.html#intro"),
+    ("My Course/start page.html?a=1", "My%20Course/start%20page.html?a=1"),
+])
+def test_the_launch_url_keeps_the_query_and_the_fragment(app, launch_path, url):
+    from lms.content.models import ContentPackage
+
+    package = ContentPackage(folder="0" * 32, launch_path=launch_path)
+    with app.test_request_context():
+        assert operations.launch_url(package) == f"/content/packages/{'0' * 32}/{url}"
+
+
+def test_an_unknown_time_limit_action_is_noted_and_left_out(tmp_path):
+    extra = "<adlcp:timelimitaction>stop,beep</adlcp:timelimitaction>"
+    package = read(tmp_path, storyline_12_entries(item_extra=extra))
+    assert package.items[0].data == {"mastery_score": 80}
+    assert package.unsupported == (
+        "adlcp:timelimitaction 'stop,beep' is not one of exit,message, exit,no message, "
+        "continue,message, continue,no message and is ignored",)
