@@ -11,7 +11,8 @@ Settings (app.config):
 - XAPI_DEFAULT_VERSION ("2.0.0"): the version a request without a version header is
   answered in ("1.0.3" for deployments whose clients all speak 1.0.x);
 - BASE_URL: the home page of client authorities' accounts.
-After each committed write, `xapi.signals.statement_stored` is sent.
+Before statements received over HTTP are stored, `xapi.signals.statements_receiving` is sent
+(a receiver may refuse them); after each committed write, `xapi.signals.statement_stored`.
 """
 
 from dataclasses import dataclass

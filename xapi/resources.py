@@ -14,7 +14,7 @@ from xapi.engine import write_transaction
 from xapi.errors import BadRequest, Forbidden, NotFound, XAPIError
 from xapi.models import activities, attachments
 from xapi.protocol import XRequest, bool_param, check_params, loads
-from xapi.signals import statement_stored
+from xapi.signals import statement_stored, statements_receiving
 from xapi.statements import consistent_through, format_time, store_statements
 from xapi.validation import (
     StatementError,
@@ -105,6 +105,10 @@ def _check_and_store(xreq: XRequest, body, parts) -> tuple[list[str], list[dict]
     except att.AttachmentError as exc:
         raise BadRequest(str(exc)) from exc
     check_launch_limits(client, batch, inverse_functional_identifier)
+    # A receiver (e.g. the cmi5 rules for an AU session's credentials) may refuse the batch
+    # by raising an XAPIError: nothing has been stored yet.
+    statements_receiving.send(current_app._get_current_object(), client=client,
+                              statements=batch, version=xreq.version)
     define = bool(client.scopes & {"define", "all"})
     with write_transaction(_lrs().engine) as connection:
         ids, fresh, voided = store_statements(

@@ -1,5 +1,19 @@
 """Signals the LRS sends. Receivers take `**kwargs`.
 
+`statements_receiving`
+    Sent once per statements PUT or POST over HTTP, after the statements passed the xAPI
+    checks (validation, attachments, the limits of launch credentials) and before anything is
+    stored. sender: the Flask app. kwargs: `client` (the `xapi.auth.Client` that sent them:
+    key, actor, registration, scopes), `statements` (list of the statements as dicts, in the
+    order sent; a statement sent without an `id` has none yet, the LRS assigns it when
+    storing; a statement already stored under its id may be among them, the LRS then stores
+    it no second time), `version` (the xAPI version of the request). A receiver that raises
+    an `xapi.errors.XAPIError` (`Forbidden` answers 403, `BadRequest` 400) refuses the whole
+    request: nothing is stored and the client gets that status and message. Receivers must
+    not change the statements. Not sent for statements recorded through `xapi.service`.
+    For rules a profile adds for some clients (cmi5 sessions); a receiver leaves other
+    clients' statements alone, so the LRS behaves as xAPI says for them.
+
 `statement_stored`
     Sent after a request's statements are committed, once per request.
     sender: the Flask app. kwargs: `statements` (list of the stored statements as dicts,
@@ -11,4 +25,5 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+statements_receiving = _signals.signal("xapi.statements-receiving")
 statement_stored = _signals.signal("xapi.statement-stored")
