@@ -37,6 +37,8 @@ class Defaults:
 
     # Launch credentials given to content in a learner's browser last this long (minutes).
     LAUNCH_CREDENTIALS_MINUTES = 240
+    # A cmi5 AU session with nothing from it for this long is abandoned by the scheduler.
+    CMI5_SESSION_TIMEOUT_MINUTES = 120
 
     # Uploads (evidence, content packages).
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024

@@ -63,6 +63,29 @@ def launch_credentials(actor: dict, registration: str, minutes: int = 240) -> st
     return basic_header(key, secret)
 
 
+def put_state(activity_id: str, agent: dict, registration: str | None, state_id: str,
+              document: dict) -> str:
+    """Create or replace the JSON state document `state_id` of `agent` on `activity_id` (in
+    `registration`, when given), as a PUT to activities/state would; returns its ETag. For
+    documents the LMS writes for content to read (such as cmi5's `LMS.LaunchData`)."""
+    import json
+
+    from xapi.documents import write_document
+    from xapi.validation import inverse_functional_identifier
+
+    agent_key = inverse_functional_identifier(agent)
+    if agent_key is None:
+        raise BadRequest("The agent of a state document needs an inverse functional "
+                         "identifier.")
+    content = json.dumps(document, separators=(",", ":")).encode()
+    scope = {"activity_id": activity_id, "agent_key": agent_key}
+    if registration:
+        scope["registration"] = registration.lower()
+    with write_transaction(current_app.extensions["xapi"].engine) as connection:
+        return write_document(connection, "state", state_id, content, "application/json",
+                              merge=False, **scope)
+
+
 def endpoint_url() -> str:
     """The LRS's public endpoint (BASE_URL and the xAPI prefix), ending in a slash."""
     base = current_app.config.get("BASE_URL", "").rstrip("/")

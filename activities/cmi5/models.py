@@ -72,9 +72,10 @@ class Cmi5Session(db.Model):
 
 
 class Cmi5Satisfied(db.Model):
-    """An AU, block or course satisfied under a registration, with the `satisfied` statement
-    Pathway recorded for it (AU rows are also written when the AU's moveOn is met, so blocks
-    and the course can be evaluated from this table)."""
+    """An AU, block or course satisfied under a registration, so that Pathway records the
+    `satisfied` statement of a block or the course once. (The specification has `satisfied`
+    statements only about blocks and the course; an AU's row records when its moveOn was met
+    and by which statement.)"""
 
     __tablename__ = "cmi5_satisfied"
     __table_args__ = (
@@ -86,7 +87,10 @@ class Cmi5Satisfied(db.Model):
     registration: Mapped[str] = mapped_column(String(36), index=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"),
                                              index=True, doc="The catalogue activity.")
-    object_iri: Mapped[str] = mapped_column(Text, doc="The AU, block or course id.")
+    object_iri: Mapped[str] = mapped_column(
+        Text, doc="The activity id Pathway gives the AU, block or course (its LMS id).")
     kind: Mapped[str] = mapped_column(String(10))
     satisfied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    statement_id: Mapped[str] = mapped_column(String(36))
+    statement_id: Mapped[str | None] = mapped_column(
+        String(36), doc="The statement that satisfied it: Pathway's `satisfied` (block, "
+        "course), the AU's `completed`/`passed` or the `waived`; none for a NotApplicable AU.")

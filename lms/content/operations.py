@@ -79,6 +79,8 @@ def import_package(activity: Activity, source: str | os.PathLike | BinaryIO,
 
     kinds = check_takes_packages(activity)
     limits = Limits.from_config(current_app.config)
+    if "cmi5" in kinds:
+        source = _standalone_course_structure(source)
     with extracting(source, packages_folder(), limits) as extraction:
         reader = _reader(kinds, extraction.path, activity)
         manifest = reader.read_package(extraction.path, activity_iri(activity))
@@ -101,6 +103,34 @@ def import_package(activity: Activity, source: str | os.PathLike | BinaryIO,
         db.session.add(package)
         db.session.flush()  # inside the block: a refused row takes the files with it
     return package
+
+
+def _standalone_course_structure(source):
+    """cmi5 lets a course structure come alone (every AU on the web): an XML document that is
+    not a zip becomes a package holding just `cmi5.xml`. Anything else is left as it came."""
+    import io
+    import zipfile
+
+    if hasattr(source, "read"):
+        source.seek(0)
+        data = source.read(MAX_STANDALONE_XML + 1)
+        source.seek(0)
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read(MAX_STANDALONE_XML + 1)
+    if not data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return source  # a zip, or something safe_zip refuses as not one
+    if len(data) > MAX_STANDALONE_XML:
+        raise PackageRefused(f"a cmi5.xml uploaded alone may be at most {MAX_STANDALONE_XML} "
+                             "bytes")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("cmi5.xml", data)
+    packed.seek(0)
+    return packed
+
+
+MAX_STANDALONE_XML = 4 * 1024 * 1024  # as lms.content.cmi5_course.MAX_MANIFEST_BYTES
 
 
 KIND_NAMES = {"xapi": "an xAPI package", "scorm12": "a SCORM 1.2 package",

@@ -90,6 +90,19 @@ def purge_launch_credentials() -> int:
 
 
 @job
+def abandon_cmi5_sessions() -> int:
+    """Abandon cmi5 AU sessions left open longer than CMI5_SESSION_TIMEOUT_MINUTES (the cmi5
+    type records `abandoned` for each); returns how many. Nothing when the type is not
+    installed."""
+    from flask import current_app
+
+    kind = current_app.extensions["lms.activity_types"].get("cmi5")
+    if kind is None or not hasattr(kind, "abandon_stale_sessions"):
+        return 0
+    return kind.abandon_stale_sessions(current_app.config["CMI5_SESSION_TIMEOUT_MINUTES"])
+
+
+@job
 def send_notifications() -> int:
     """E-mail the notification outbox's due messages (when SMTP is configured), with
     retries; returns how many were sent."""

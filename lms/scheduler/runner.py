@@ -79,6 +79,10 @@ def build_scheduler(app, scheduler_class=BlockingScheduler) -> BlockingScheduler
         "lms.scheduler.jobs:send_notifications", "interval", id="notification-sending",
         replace_existing=True, minutes=1,
     )
+    scheduler.add_job(
+        "lms.scheduler.jobs:abandon_cmi5_sessions", "interval", id="cmi5-abandoned",
+        replace_existing=True, minutes=5,
+    )
     # Dates of enrolments are London dates: these run just after midnight and in the morning
     # there, whatever the clocks do.
     scheduler.add_job(

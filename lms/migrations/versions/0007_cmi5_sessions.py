@@ -65,7 +65,7 @@ def upgrade():
     sa.Column('object_iri', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('satisfied_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('statement_id', sa.String(length=36), nullable=False),
+    sa.Column('statement_id', sa.String(length=36), nullable=True),
     sa.CheckConstraint("kind IN ('au', 'block', 'course')", name=op.f('ck_cmi5_satisfied_known_kind')),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_cmi5_satisfied_activity_id_activities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cmi5_satisfied')),
