@@ -15,6 +15,7 @@ from scorm_manifest_support import (
     sco_resource,
     scorm2004,
     sequencing,
+    storyline_12,
     storyline_12_entries,
     two_scos_2004_entries,
     write_folder,
@@ -425,3 +426,13 @@ def test_an_unknown_time_limit_action_is_noted_and_left_out(tmp_path):
     assert package.unsupported == (
         "adlcp:timelimitaction 'stop,beep' is not one of exit,message, exit,no message, "
         "continue,message, continue,no message and is ignored",)
+
+
+def test_a_12_manifest_in_the_ims_cp_11_namespace_without_schemaversion_is_12(tmp_path):
+    """Some SCORM 1.2 tools write the IMS CP 1.1 root namespace; the ADL 1.2 namespace on
+    scormtype still says 1.2."""
+    manifest = storyline_12(schemaversion="").replace(
+        'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"',
+        'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"')
+    package = read(tmp_path, {**storyline_12_entries(), "imsmanifest.xml": manifest})
+    assert (package.kind, package.items[0].sco) == ("scorm12", True)
