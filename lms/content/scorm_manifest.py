@@ -29,6 +29,7 @@ import posixpath
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
 import defusedxml
@@ -251,7 +252,7 @@ class _Reader:
         if message not in self.notes:
             self.notes.append(message)
 
-    def refuse(self, message: str):
+    def refuse(self, message: str) -> NoReturn:
         raise PackageRefused(f"{self.where}: {message}")
 
     def read(self, root: ET.Element) -> ScormPackage:

@@ -34,11 +34,12 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import NoReturn
 
 ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 
 Note = Callable[[str], None]
-Refuse = Callable[[str], None]
+Refuse = Callable[[str], NoReturn]
 
 TIME_LIMIT_ACTIONS = ("exit,message", "exit,no message", "continue,message",
                       "continue,no message")
