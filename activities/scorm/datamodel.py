@@ -202,12 +202,12 @@ COLLECTIONS_FIRST_2004 = {
 
 DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 INTEGER = re.compile(r"^-?\d+$")
-TIMESPAN_12 = re.compile(r"^(\d{2,4}):([0-5]\d):([0-5]\d)(\.\d{1,2})?$")
+TIMESPAN_12 = re.compile(r"^(\d{2,4}):(\d{2}):(\d{2})(\.\d{1,2})?$")
 TIME_12 = re.compile(r"^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,2})?$")
 INTERVAL = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
-                      r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d{1,2})?)S)?)?$")
+                      r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 TIMESTAMP = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])"
-                       r"(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d(\.\d{1,2})?)?)?"
+                       r"(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d(\.\d+)?)?)?"
                        r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?)?)?$")
 LANGUAGE = re.compile(r"^$|^([A-Za-z]{1,8}|i|x)(-[A-Za-z0-9]{1,8})*$")
 LOCALIZED = re.compile(r"^\{lang=([A-Za-z]{1,8}|i|x)(-[A-Za-z0-9]{1,8})*\}")
@@ -240,8 +240,9 @@ def _range(element: Element) -> str:
 def _check_value(element: Element, value: str) -> str | None:
     """What is wrong with `value` for `element` (None when it fits)."""
     kind = element.kind
-    if element.limit is not None and len(value) > element.limit:
-        return f"is {len(value)} characters long; at most {element.limit} are kept"
+    text = LOCALIZED.sub("", value, count=1) if kind == "localized" else value
+    if element.limit is not None and len(text) > element.limit:
+        return f"is {len(text)} characters long; at most {element.limit} are kept"
     if kind == "string":
         return None
     if kind == "vocabulary":
@@ -427,8 +428,10 @@ def format_interval(seconds: float) -> str:
         text += f"{hours}H"
     if minutes:
         text += f"{minutes}M"
-    if whole or hundredths or text == "PT":
-        text += f"{whole}.{hundredths:02d}S".replace(".00S", "S")
+    if hundredths:
+        text += f"{whole}.{hundredths:02d}".rstrip("0") + "S"
+    elif whole or text == "PT":
+        text += f"{whole}S"
     return text
 
 

@@ -159,15 +159,26 @@ def derive_12(cmi: dict, data: dict, finishing: bool, credit: bool = True) -> st
     return status
 
 
+def completion_threshold(data: dict) -> float | None:
+    """The SCO's completion threshold, unless the manifest (4th edition) says completion is
+    not decided by measure (`completedByMeasure="false"`): then the SCO's own status
+    counts, and the SCO is not given one."""
+    if data.get("completed_by_measure") is False:
+        return None
+    return _float(data.get("completion_threshold"))
+
+
 def derive_2004(cmi: dict, data: dict) -> tuple[str, str]:
     """completion_status and success_status as SCORM 2004 (4th edition, RTE 4.2.4.1 and
-    4.2.22.1) defines them from the thresholds: progress_measure against
-    completion_threshold, score.scaled against scaled_passing_score; without a threshold
-    the SCO's own value ("unknown" when it set none)."""
-    threshold = _float(data.get("completion_threshold"))
+    4.2.22.1) defines them: with a completion_threshold, progress_measure against it
+    ("unknown" without a measure, whatever the SCO said); with a scaled_passing_score,
+    score.scaled against it ("unknown" without a scaled score); otherwise the SCO's own
+    value ("unknown" when it set none)."""
+    threshold = completion_threshold(data)
     progress = _float(cmi.get("cmi.progress_measure"))
-    if threshold is not None and progress is not None:
-        completion = "completed" if progress >= threshold else "incomplete"
+    if threshold is not None:
+        completion = "unknown" if progress is None else (
+            "completed" if progress >= threshold else "incomplete")
     else:
         completion = cmi.get("cmi.completion_status") or "unknown"
     passing = _float(data.get("scaled_passing_score"))
@@ -389,7 +400,7 @@ def initial_values(attempt: ScormAttempt, learner, mode: str) -> dict[str, str]:
             "cmi.mode": "review" if review else "normal",
             "cmi.total_time": datamodel.format_interval(attempt.total_seconds),
             "cmi.launch_data": data.get("launch_data", data.get("datafromlms")),
-            "cmi.completion_threshold": _number_text(data.get("completion_threshold")),
+            "cmi.completion_threshold": _number_text(completion_threshold(data)),
             "cmi.scaled_passing_score": _number_text(data.get("scaled_passing_score")),
             "cmi.max_time_allowed": data.get("max_time_allowed"),
             "cmi.time_limit_action": data.get("time_limit_action"),
