@@ -107,12 +107,14 @@ class Cmi5(ActivityType):
 
     def blueprint(self):
         """The AU launch, fetch and waiver routes (and their API); connects the
-        `statement_stored` receiver that follows cmi5 sessions."""
-        from activities.cmi5 import tracking, views
+        `statement_stored` receiver that follows cmi5 sessions and the
+        `statements_receiving` one that enforces the cmi5 rules on them."""
+        from activities.cmi5 import enforcement, tracking, views
         from lms.extensions import api, csrf
         from xapi.signals import statement_stored
 
         statement_stored.connect(tracking.on_statement_stored)  # a module function: once
+        enforcement.connect()
         csrf.exempt(views.fetch)  # the AU calls it, with the token in its address
         api.register_blueprint(views.api_blp)
         return views.bp

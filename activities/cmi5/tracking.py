@@ -126,13 +126,14 @@ def _note(row: Cmi5Session, statement: dict, stored) -> bool:
     completion or a pass (moveOn may be met)."""
     verb = statement["verb"]["id"]
     row.last_statement_at = max(row.last_statement_at or stored, stored)
+    if not is_cmi5_defined(statement) or (statement.get("object") or {}).get("id") != row.au_id:
+        return False  # cmi5 allowed (even with a cmi5 verb): no session event (rules.py)
     if verb == vocab.INITIALIZED and row.initialized_at is None:
         row.initialized_at = stored
     elif verb == vocab.TERMINATED and row.terminated_at is None:
         row.terminated_at = stored
         row.seconds = duration_seconds(statement)
-    elif verb in SATISFACTION_VERBS and is_cmi5_defined(statement) and \
-            (statement.get("object") or {}).get("id") == row.au_id:
+    elif verb in SATISFACTION_VERBS:
         field = {vocab.COMPLETED: "completed_at", vocab.PASSED: "passed_at",
                  vocab.FAILED: "failed_at"}[verb]
         if getattr(row, field) is None:

@@ -81,3 +81,67 @@ class Session:
 
     def terminated(self) -> dict:
         return self.defined(vocab.TERMINATED)
+
+
+# ---- a small course and its launches, for the tests through HTTP ---------------------------
+
+COURSE_ID = "https://example.com/cmi5/safe-practice"
+BLOCK_ID = COURSE_ID + "/blocks/core"
+QUIZ_ID = COURSE_ID + "/aus/quiz"
+READING_ID = COURSE_ID + "/aus/reading"
+SLUG = "cmi5-rules-course"
+CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+
+
+def _title(text: str) -> str:
+    return (f'<title><langstring lang="en-GB">{text}</langstring></title>'
+            f'<description><langstring lang="en-GB">{text}</langstring></description>')
+
+
+def course_zip() -> bytes:
+    """A course of two AUs in a block: a quiz (moveOn CompletedAndPassed, masteryScore 0.8)
+    and a reading (moveOn Completed)."""
+    import io
+    import zipfile
+
+    xml = (f'<?xml version="1.0" encoding="utf-8"?><courseStructure xmlns="{CMI5_NS}">'
+           f'<course id="{COURSE_ID}">{_title("Safe practice")}</course>'
+           f'<block id="{BLOCK_ID}">{_title("Core")}'
+           f'<au id="{QUIZ_ID}" moveOn="CompletedAndPassed" masteryScore="0.8">'
+           f'{_title("The quiz")}<url>quiz/index.html</url></au>'
+           f'<au id="{READING_ID}" moveOn="Completed">{_title("The reading")}'
+           f'<url>reading/index.html</url></au></block></courseStructure>')
+    page = "<!doctype html><title>AU</title><p>An AU."
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("cmi5.xml", xml)
+        archive.writestr("quiz/index.html", page)
+        archive.writestr("reading/index.html", page)
+    return buffer.getvalue()
+
+
+class LaunchedAU(Session):
+    """An AU launched through Pathway's API, with the credentials it fetched: builds its
+    statements as `Session` does, from the launch URL's parameters, and sends them."""
+
+    def __init__(self, client, launch: dict, publisher_id: str, mastery_score=None):
+        import json
+        from urllib.parse import parse_qs, urlsplit
+
+        query = {k: v[0] for k, v in parse_qs(urlsplit(launch["url"]).query).items()}
+        super().__init__(session_id=launch["session_id"], au_id=query["activityId"],
+                         publisher_id=publisher_id, registration=query["registration"],
+                         actor=json.loads(query["actor"]), mastery_score=mastery_score)
+        self.client = client
+        fetched = client.post(urlsplit(query["fetch"]).path).get_json()
+        self.headers = {"Authorization": "Basic " + fetched["auth-token"],
+                        "X-Experience-API-Version": "1.0.3"}
+
+    def send(self, *statements):
+        """POST the statements (one request); the response."""
+        return self.client.post("/xapi/statements", json=list(statements),
+                                headers=self.headers)
+
+    def put(self, statement: dict):
+        return self.client.put("/xapi/statements", query_string={"statementId": statement["id"]},
+                               json=statement, headers=self.headers)
