@@ -18,9 +18,8 @@ from scorm_runtime_support import (
     package_zip,
     player_path,
     runtime_config,
+    sign_in,
 )
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -91,17 +90,6 @@ def learner(make_user):
 @pytest.fixture
 def enrolment(enrol_scorm, learner):
     return enrol_scorm(learner)
-
-
-def sign_in(client, email: str) -> None:
-    """Sign `client` in through the login form (with its CSRF token)."""
-    import re
-
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": email, "password": PASSWORD,
-                                           "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 @pytest.fixture

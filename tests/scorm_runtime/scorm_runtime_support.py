@@ -19,6 +19,7 @@ PLAIN2004 = "rt-scorm2004-plain"
 ADL = "http://adlnet.gov/expapi/verbs/"
 PROFILE = "https://w3id.org/xapi/scorm"
 
+PASSWORD = "correct horse battery"  # the password `make_user` gives everyone
 SCO_PAGE = b"<!doctype html><title>SCO</title><p>A SCO (the tests play its part).</p>"
 
 MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
@@ -178,3 +179,12 @@ class Session:
 def verbs(statements: list[dict]) -> list[str]:
     """The verbs' last path segments, in order."""
     return [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements]
+
+
+def sign_in(client, email: str) -> None:
+    """Sign `client` in through the login form (with its CSRF token)."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"email": email, "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
