@@ -85,11 +85,11 @@ def sco_statements(base, lrs, enrolment, slug, item) -> tuple[list[dict], list[d
     return about, answered
 
 
-def terminated_attempt(db, enrolment, slug, sco_identifier, sessions):
+def terminated_attempt(e2e_db, enrolment, slug, sco_identifier, sessions):
     """The current attempt at the SCO once its `sessions`-th session has ended (the runtime
     sends the end on its own time when the page goes away)."""
     def ended():
-        found = [a for a in scorm_attempts(db, enrolment.id, slug)
+        found = [a for a in scorm_attempts(e2e_db, enrolment.id, slug)
                  if a.sco_identifier == sco_identifier]
         if found and found[-1].sessions == sessions and found[-1].terminated_at is not None:
             return found[-1]
@@ -123,7 +123,7 @@ def pass_in_one_go(page, site, enrolment) -> None:
     no_runtime_errors(lesson)
 
 
-def test_scorm12_completed_and_passed_in_one_go(site, db, enrolment, learner, admin_headers,
+def test_scorm12_completed_and_passed_in_one_go(site, e2e_db, enrolment, learner, admin_headers,
                                                 learner_headers, lrs, open_page):
     upload_package(site, SCORM12, admin_headers)
     page = open_page()
@@ -146,8 +146,8 @@ def test_scorm12_completed_and_passed_in_one_go(site, db, enrolment, learner, ad
     expect(lesson.locator("#finished")).to_be_visible()
     no_runtime_errors(lesson)
 
-    attempt = terminated_attempt(db, enrolment, SCORM12, "item_noticing", sessions=1)
-    assert len(scorm_attempts(db, enrolment.id, SCORM12)) == 1
+    attempt = terminated_attempt(e2e_db, enrolment, SCORM12, "item_noticing", sessions=1)
+    assert len(scorm_attempts(e2e_db, enrolment.id, SCORM12)) == 1
     assert (attempt.number, attempt.completion_status, attempt.success_status) == \
         (1, "completed", "passed")  # "completed" + a raw score at the mastery score or over
     assert attempt.score_raw == 100
@@ -189,7 +189,7 @@ def test_scorm12_completed_and_passed_in_one_go(site, db, enrolment, learner, ad
 
 
 def test_scorm12_suspended_half_way_resumes_where_the_learner_left(
-        site, db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
+        site, e2e_db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
     upload_package(site, SCORM12, admin_headers)
     page = open_page()
     sign_in(page, site, learner.email)
@@ -204,7 +204,7 @@ def test_scorm12_suspended_half_way_resumes_where_the_learner_left(
     expect(lesson.locator("#slide-counter")).to_have_text("Slide 2 of 3")
     page.goto(f"{site}/learn")  # away, half-way: the lesson finishes on the page's exit
 
-    attempt = terminated_attempt(db, enrolment, SCORM12, "item_noticing", sessions=1)
+    attempt = terminated_attempt(e2e_db, enrolment, SCORM12, "item_noticing", sessions=1)
     assert attempt.suspended is True and attempt.entry_next == "resume"
     assert attempt.location == "slide-2"
     assert attempt.completion_status == "incomplete" and attempt.success_status == "unknown"
@@ -226,7 +226,7 @@ def test_scorm12_suspended_half_way_resumes_where_the_learner_left(
     lesson.get_by_role("button", name="Exit lesson").click()
     no_runtime_errors(lesson)
 
-    attempt = terminated_attempt(db, enrolment, SCORM12, "item_noticing", sessions=2)
+    attempt = terminated_attempt(e2e_db, enrolment, SCORM12, "item_noticing", sessions=2)
     assert attempt.number == 1 and attempt.success_status == "passed"
     assert attempt.suspended is False and attempt.total_seconds > first_total
     said = verbs(sco_statements(site, lrs, enrolment, SCORM12, "item_noticing")[0])
@@ -238,7 +238,7 @@ def test_scorm12_suspended_half_way_resumes_where_the_learner_left(
 
 
 def test_scorm12_failed_then_started_again_is_a_new_attempt_that_passes(
-        site, db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
+        site, e2e_db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
     upload_package(site, SCORM12, admin_headers)
     page = open_page()
     sign_in(page, site, learner.email)
@@ -251,7 +251,7 @@ def test_scorm12_failed_then_started_again_is_a_new_attempt_that_passes(
     expect(lesson.locator("#quiz-result")).to_have_text("You scored 50%.")
     lesson.get_by_role("button", name="Exit lesson").click()
 
-    failed = terminated_attempt(db, enrolment, SCORM12, "item_noticing", sessions=1)
+    failed = terminated_attempt(e2e_db, enrolment, SCORM12, "item_noticing", sessions=1)
     assert (failed.completion_status, failed.success_status, failed.score_raw) == \
         ("completed", "failed", 50)
     assert failed.cmi["cmi.interactions.0.result"] == "wrong"
@@ -271,9 +271,9 @@ def test_scorm12_failed_then_started_again_is_a_new_attempt_that_passes(
     lesson.get_by_role("button", name="Exit lesson").click()
     no_runtime_errors(lesson)
 
-    second = eventually(lambda: next((a for a in scorm_attempts(db, enrolment.id, SCORM12)
+    second = eventually(lambda: next((a for a in scorm_attempts(e2e_db, enrolment.id, SCORM12)
                                       if a.number == 2 and a.terminated_at), None))
-    first = scorm_attempts(db, enrolment.id, SCORM12)[0]
+    first = scorm_attempts(e2e_db, enrolment.id, SCORM12)[0]
     assert (first.number, first.success_status) == (1, "failed")  # kept as it was
     assert (second.success_status, second.score_raw) == ("passed", 100)
     assert second.cmi["cmi.interactions.0.result"] == "correct"
@@ -286,12 +286,12 @@ def test_scorm12_failed_then_started_again_is_a_new_attempt_that_passes(
 
 
 def test_scorm12_a_passed_sco_opened_again_stays_passed(
-        site, db, enrolment, learner, admin_headers, learner_headers, open_page):
+        site, e2e_db, enrolment, learner, admin_headers, learner_headers, open_page):
     upload_package(site, SCORM12, admin_headers)
     page = open_page()
     sign_in(page, site, learner.email)
     pass_in_one_go(page, site, enrolment)
-    terminated_attempt(db, enrolment, SCORM12, "item_noticing", sessions=1)
+    terminated_attempt(e2e_db, enrolment, SCORM12, "item_noticing", sessions=1)
 
     open_from_unit_page(page, site, enrolment.id, SCORM12)  # "Open again"
     lesson = sco(page)
@@ -301,8 +301,8 @@ def test_scorm12_a_passed_sco_opened_again_stays_passed(
     lesson.get_by_role("button", name="Next").click()
     page.goto(f"{site}/learn")  # a look around, left early: exit "suspend"
 
-    attempt = terminated_attempt(db, enrolment, SCORM12, "item_noticing", sessions=2)
-    assert len(scorm_attempts(db, enrolment.id, SCORM12)) == 1
+    attempt = terminated_attempt(e2e_db, enrolment, SCORM12, "item_noticing", sessions=2)
+    assert len(scorm_attempts(e2e_db, enrolment.id, SCORM12)) == 1
     assert (attempt.completion_status, attempt.success_status, attempt.score_raw) == \
         ("completed", "passed", 100)
     entry = progress_entry(site, enrolment.id, SCORM12, learner_headers)
@@ -327,7 +327,7 @@ def next_pages(frame, count: int) -> None:
 
 
 def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
-        site, db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
+        site, e2e_db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
     upload_package(site, SCORM2004, admin_headers)
     page = open_page(width=1280)
     sign_in(page, site, learner.email)
@@ -348,7 +348,7 @@ def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
     no_runtime_errors(reading)
     page.close()  # the tab closed half-way: the SCO terminates in its pagehide
 
-    attempt = terminated_attempt(db, enrolment, SCORM2004, "item_reading", sessions=1)
+    attempt = terminated_attempt(e2e_db, enrolment, SCORM2004, "item_reading", sessions=1)
     assert attempt.completion_status == "incomplete" and attempt.suspended is True
     assert attempt.cmi["cmi.progress_measure"] == "0.5" and attempt.location == "5"
     assert attempt.entry_next == "resume"
@@ -373,7 +373,7 @@ def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
     expect(check.locator("#fact-set")).to_have_text("standard")  # the item's parameters
     expect(check.locator("#fact-passing")).to_have_text("0.7")
     expect(check.locator("#passing-score")).to_have_text("You need 70% to pass.")
-    attempt = terminated_attempt(db, enrolment, SCORM2004, "item_reading", sessions=2)
+    attempt = terminated_attempt(e2e_db, enrolment, SCORM2004, "item_reading", sessions=2)
     assert attempt.completion_status == "completed"
     assert attempt.cmi["cmi.progress_measure"] == "0.9"
 
@@ -387,7 +387,7 @@ def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
     check.get_by_role("button", name="Exit course").click()  # exitAll
     no_runtime_errors(check)
 
-    done = terminated_attempt(db, enrolment, SCORM2004, "item_check", sessions=1)
+    done = terminated_attempt(e2e_db, enrolment, SCORM2004, "item_check", sessions=1)
     assert (done.completion_status, done.success_status, done.score_scaled) == \
         ("completed", "passed", 0.75)
     cmi = done.cmi
