@@ -14,7 +14,7 @@ from xapi.engine import write_transaction
 from xapi.errors import BadRequest, Forbidden, NotFound, XAPIError
 from xapi.models import activities, attachments
 from xapi.protocol import XRequest, bool_param, check_params, loads
-from xapi.signals import statement_stored, statements_receiving
+from xapi.signals import document_changing, statement_stored, statements_receiving
 from xapi.statements import consistent_through, format_time, store_statements
 from xapi.validation import (
     StatementError,
@@ -365,10 +365,17 @@ def _ids_response(ids, latest) -> Response:
     return _json(ids, headers=headers)
 
 
+def _announce_change(xreq, kind: str, document_id: str | None, scope: dict) -> None:
+    """Send `document_changing`: a receiver may refuse the change (see xapi.signals)."""
+    document_changing.send(current_app._get_current_object(), client=xreq.client, kind=kind,
+                           document_id=document_id, method=xreq.method, **scope)
+
+
 def _write(xreq, kind, id_name, scope, merge, require_header):
     content_type = xreq.headers.get("Content-Type", "")
     if merge and docs.is_json(content_type):
         xreq.json_body("The document")
+    _announce_change(xreq, kind, xreq.params[id_name], scope)
     with write_transaction(_lrs().engine) as connection:
         etag = docs.write_document(
             connection, kind, xreq.params[id_name], xreq.body, content_type, merge=merge,
@@ -433,6 +440,7 @@ def delete_state(xreq):
     """Delete one state document, or every one in the context."""
     _client(xreq, "state/write")
     scope = _state_scope(xreq, "DELETE")
+    _announce_change(xreq, "state", xreq.params.get("stateId"), scope)
     with write_transaction(_lrs().engine) as connection:
         if "stateId" in xreq.params:
             docs.delete_document(connection, "state", xreq.params["stateId"],
@@ -471,6 +479,7 @@ def _profile_get(xreq, kind, scope):
 
 def _profile_delete(xreq, kind, scope):
     _require(xreq, "profileId")
+    _announce_change(xreq, kind, xreq.params["profileId"], scope)
     with write_transaction(_lrs().engine) as connection:
         docs.delete_document(connection, kind, xreq.params["profileId"],
                              if_match=xreq.headers.get("If-Match"), **scope)

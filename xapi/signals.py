@@ -14,6 +14,17 @@
     For rules a profile adds for some clients (cmi5 sessions); a receiver leaves other
     clients' statements alone, so the LRS behaves as xAPI says for them.
 
+`document_changing`
+    Sent before a state, activity profile or agent profile document is written (PUT, POST)
+    or deleted over HTTP, after the request's checks. sender: the Flask app. kwargs:
+    `client` (the `xapi.auth.Client`), `kind` ("state", "activity_profile" or
+    "agent_profile"), `document_id` (the stateId or profileId; None when a DELETE removes
+    every state document of the context), `method` ("PUT", "POST" or "DELETE") and the
+    document's context: `activity_id` (state, activity profile), `agent_key` (the agent's
+    inverse functional identifier as the LRS keys it: state, agent profile) and
+    `registration` (state, when given). A receiver that raises an `xapi.errors.XAPIError`
+    refuses the change: nothing is written (cmi5: an AU must not change `LMS.LaunchData`).
+
 `statement_stored`
     Sent after a request's statements are committed, once per request.
     sender: the Flask app. kwargs: `statements` (list of the stored statements as dicts,
@@ -26,4 +37,5 @@ from blinker import Namespace
 _signals = Namespace()
 
 statements_receiving = _signals.signal("xapi.statements-receiving")
+document_changing = _signals.signal("xapi.document-changing")
 statement_stored = _signals.signal("xapi.statement-stored")

@@ -6,7 +6,8 @@ session (`Cmi5Session.client_key`), it checks the request's statements against t
 session's state with `activities.cmi5.rules` and refuses the whole request with 403 Forbidden
 naming the statement, the field and the cmi5 requirement broken; nothing is stored then.
 Statements of any other client (other launch credentials, Pathway's clients, LRS clients) pass
-untouched, so the LRS is a plain xAPI LRS for them.
+untouched, so the LRS is a plain xAPI LRS for them. `on_document_changing` (the LRS's
+`document_changing` signal) keeps the AU from writing or deleting its `LMS.LaunchData`.
 
 The session's state is read fresh for each request from the rows that `tracking` updates
 once statements are stored: the session's own (initialized, completed, passed, failed,
@@ -25,6 +26,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from activities.cmi5 import vocab
 from activities.cmi5.models import Cmi5Session
 from activities.cmi5.rules import Cmi5RuleBroken, SessionState, check_batch
 from activities.cmi5.statements import context_template
@@ -34,11 +36,12 @@ log = logging.getLogger(__name__)
 
 
 def connect() -> None:
-    """Connect the receiver to the LRS's `statements_receiving` signal (once per process:
-    a module function connected again is the same receiver)."""
-    from xapi.signals import statements_receiving
+    """Connect the receivers to the LRS's `statements_receiving` and `document_changing`
+    signals (once per process: a module function connected again is the same receiver)."""
+    from xapi.signals import document_changing, statements_receiving
 
     statements_receiving.connect(on_statements_receiving)
+    document_changing.connect(on_document_changing)
 
 
 def on_statements_receiving(sender, client=None, statements=(), **kwargs) -> None:
@@ -61,6 +64,24 @@ def on_statements_receiving(sender, client=None, statements=(), **kwargs) -> Non
             broken = _renumbered(broken, batch, fresh)
         log.info("cmi5 session %s: statements refused: %s", state.session_id, broken)
         raise Forbidden(f"cmi5 session {state.session_id}: {broken}") from None
+
+
+def on_document_changing(sender, client=None, kind=None, document_id=None, activity_id=None,
+                         **kwargs) -> None:
+    """`document_changing` receiver: an AU may read its `LMS.LaunchData` state document but
+    not write or delete it (cmi5 10.2.1.0-5); raises `xapi.errors.Forbidden` then."""
+    from xapi.errors import Forbidden
+
+    if client is None or client.actor is None or kind != "state" or \
+            document_id not in (None, vocab.LAUNCH_DATA) or "sqlalchemy" not in sender.extensions:
+        return
+    with Session(db.engine) as session:
+        au_id = session.execute(select(Cmi5Session.au_id).where(
+            Cmi5Session.client_key == client.key)).scalar()
+    if au_id is not None and au_id == activity_id:
+        what = "delete the state documents holding" if document_id is None else "change"
+        raise Forbidden(f"stateId: an AU must not {what} {vocab.LAUNCH_DATA}, which the LMS "
+                        "writes at launch (cmi5 10.2.1.0-5).")
 
 
 def session_state(client_key: str) -> SessionState | None:
