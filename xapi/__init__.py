@@ -11,8 +11,9 @@ Settings (app.config):
 - XAPI_DEFAULT_VERSION ("2.0.0"): the version a request without a version header is
   answered in ("1.0.3" for deployments whose clients all speak 1.0.x);
 - BASE_URL: the home page of client authorities' accounts.
-Before statements received over HTTP are stored, `xapi.signals.statements_receiving` is sent
-(a receiver may refuse them); after each committed write, `xapi.signals.statement_stored`.
+Before statements received over HTTP are stored, `xapi.signals.statements_receiving` is sent,
+and `document_changing` before a document is written or deleted (a receiver may refuse
+either); after each committed write of statements, `xapi.signals.statement_stored`.
 """
 
 from dataclasses import dataclass
