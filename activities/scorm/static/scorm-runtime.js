@@ -178,7 +178,8 @@
 
   // CMITime: a time of day HH:MM:SS with up to 2 decimals of a second.
   const TIME_12 = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$/;
-  // CMITimespan: HHHH:MM:SS.SS, hours 2 to 4 digits, minutes and seconds exactly 2.
+  // CMITimespan: HHHH:MM:SS.SS, hours 2 to 4 digits, minutes and seconds "exactly 2 digits"
+  // (the specification's words: no upper bound, so "00:75:00" is 75 minutes).
   const TIMESPAN_12 = /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/;
 
   function matches(pattern, what) {
@@ -186,8 +187,8 @@
   }
 
   // SCORM 2004 time(second,10,0): YYYY[-MM[-DD[Thh[:mm[:ss[.s[TZD]]]]]]], years 1970-2038.
-  // Two liberties, both strictly wider: more than two decimals of a second (toISOString
-  // writes three) and a time zone after whole seconds.
+  // Two liberties, both strictly wider and both taken by the server too: any number of
+  // decimals of a second (toISOString writes three) and a time zone after whole seconds.
   const TIME_2004 = new RegExp(
     "^(19[7-9]\\d|20[0-2]\\d|203[0-8])(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01])" +
     "(T([01]\\d|2[0-3])(:[0-5]\\d(:[0-5]\\d(\\.\\d+)?(Z|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)?)?)?)?)?)?$");
@@ -205,7 +206,8 @@
   }
 
   // SCORM 2004 timeinterval(second,10,2): P[yY][mM][dD][T[hH][nM][s[.s]S]], at least one
-  // part, the T only with a time part after it.
+  // part, the T only with a time part after it. Decimals of a second beyond the hundredth
+  // are taken (and rounded by the server).
   const INTERVAL = /^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 
   // RFC 3066 language tags as SCORM 2004 uses them.
@@ -810,7 +812,8 @@
           ? this.refuse(c.count, `${parsed.path} is not a collection`, "")
           : this.refuse(c.undefined, `${parsed.path} is not a data model element`, "");
       }
-      if (this.version === "2004" && parent === "cmi") { return this.ok("1.0"); }  // _version
+      // _version: "1.0" in SCORM 2004; SCORM 1.2 answers the AICC CMI version it is, 3.4.
+      if (parent === "cmi") { return this.ok(this.version === "2004" ? "1.0" : "3.4"); }
       return this.known(parent) && this.version === "2004"
         ? this.refuse(c.children, `${parsed.path} has no _version`, "")
         : this.refuse(c.undefined, `${parsed.name} is not a data model element`, "");
@@ -820,7 +823,7 @@
     keywordExists(parsed) {
       if (parsed.keyword === "_children") { return Boolean(this.model.children[parsed.template]); }
       if (parsed.keyword === "_count") { return this.model.arrays.has(parsed.template); }
-      return this.version === "2004" && parsed.template === "cmi";
+      return parsed.template === "cmi";
     }
 
     // -- SetValue --
@@ -1046,15 +1049,21 @@
     }
 
     /** The page is going away: unsent changes go in a beacon ("unload") unless the SCO
-     * terminated, when only a failed terminate request is sent again. */
+     * terminated (or the player finished the session), when only a request that failed is
+     * sent again. */
     pagehide() {
-      if (this.unloaded || this.state === NEW) { return; }
-      if (this.state === RUNNING) {
+      if (this.state === NEW) { return; }
+      global.clearInterval(this.timer);
+      if (this.state === RUNNING && !this.unloaded) {
         this.unloaded = true;
-        global.clearInterval(this.timer);
         this.finalSend("unload", true);
         return;
       }
+      this.unloaded = true;
+      this.beaconFailed();
+    }
+
+    beaconFailed() {
       for (const request of this.unacknowledged.filter((r) => r.failed)) {
         try {
           this.transport(request.body, { event: request.body.event, beacon: true });
@@ -1062,9 +1071,32 @@
           global.console.error(error);
         }
       }
-      this.unacknowledged = [];
-      this.unloaded = true;
-      global.clearInterval(this.timer);
+      this.unacknowledged = this.unacknowledged.filter((r) => !r.failed);
+    }
+
+    /** The player leaves the SCO (another item, review, start again): everything unsent goes
+     * now, as "unload" when the SCO did not terminate; resolves once the server has answered
+     * every request (one that failed goes again as a beacon). */
+    finish() {
+      if (this.state === NEW) { return Promise.resolve(); }
+      if (this.state === RUNNING && !this.unloaded) {
+        this.unloaded = true;
+        global.clearInterval(this.timer);
+        this.finalSend("unload", false);
+      }
+      return new Promise((resolve) => {
+        const settled = () => {
+          if (this.unacknowledged.some((request) => !request.failed)) {
+            global.setTimeout(settled, 25);
+            return;
+          }
+          this.unloaded = true;
+          global.clearInterval(this.timer);
+          this.beaconFailed();
+          resolve();
+        };
+        settled();
+      });
     }
 
     /** For tests and the player: the changes not sent yet, as [element, value] pairs. */
@@ -1138,6 +1170,7 @@
     createRuntime,
     install,
     onNavRequest(callback) { navCallbacks.push(callback); },
+    finish() { return global.PathwayScorm.current ? global.PathwayScorm.current.finish() : Promise.resolve(); },
     current: null,
     formatDuration,
   };
