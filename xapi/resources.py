@@ -493,7 +493,17 @@ class ProfileResource:
         self.kind, self.scope = kind, scope
 
     def get(self, xreq):
-        _client(xreq, "profile/read")
+        client = authenticate(_lrs().engine, xreq.headers.get("Authorization"))
+        xreq.client = client
+        if self.kind == "agent_profile" and client.actor is not None:
+            # Launch credentials may read their own learner's agent profiles (cmi5 11.0: an
+            # AU reads cmi5LearnerPreferences on start-up), nobody else's.
+            scope = self.scope(xreq, "GET")
+            if scope["agent_key"] != inverse_functional_identifier(client.actor):
+                raise Forbidden("These launch credentials may only read their own "
+                                "learner's agent profile.")
+            return _profile_get(xreq, self.kind, scope)
+        client.require("profile/read")
         return _profile_get(xreq, self.kind, self.scope(xreq, "GET"))
 
     def put(self, xreq):

@@ -303,6 +303,32 @@ def test_launch_credentials_use_only_their_learners_state(client, launch, regist
         assert response.status_code == 403, method
 
 
+def test_launch_credentials_read_only_their_learners_agent_profile(client, lrs, launch):
+    """cmi5 11.0: an AU reads its learner's `cmi5LearnerPreferences` agent profile on start-up;
+    launch credentials may read their own learner's agent profiles, nothing more."""
+    own = {"agent": json.dumps(LEARNER), "profileId": "cmi5LearnerPreferences"}
+    assert client.get("/xapi/agents/profile", query_string=own, headers=launch).status_code == 404
+    preferences = {"languagePreference": "en-GB", "audioPreference": "on"}
+    assert client.put("/xapi/agents/profile", query_string=own, json=preferences,
+                      headers={**lrs, "If-None-Match": "*"}).status_code == 204
+    response = client.get("/xapi/agents/profile", query_string=own, headers=launch)
+    assert response.status_code == 200 and response.get_json() == preferences
+    listed = client.get("/xapi/agents/profile", query_string={"agent": json.dumps(LEARNER)},
+                        headers=launch)
+    assert listed.get_json() == ["cmi5LearnerPreferences"]
+    other = {"agent": json.dumps(OTHER_LEARNER), "profileId": "cmi5LearnerPreferences"}
+    assert client.get("/xapi/agents/profile", query_string=other,
+                      headers=launch).status_code == 403
+    for method in ("PUT", "POST", "DELETE"):  # reading only
+        response = client.open("/xapi/agents/profile", method=method, query_string=own,
+                               json={"audioPreference": "off"},
+                               headers={**launch, "If-Match": "*"})
+        assert response.status_code == 403, method
+    activity_profile = {"activityId": ACTIVITY, "profileId": "p"}
+    assert client.get("/xapi/activities/profile", query_string=activity_profile,
+                      headers=launch).status_code == 403
+
+
 def test_launch_credentials_with_an_upper_case_registration(client, lrs_headers, registration):
     headers = lrs_headers("statements/write", "statements/read", actor=LEARNER,
                           registration=registration.upper(), lifetime=timedelta(hours=1))
