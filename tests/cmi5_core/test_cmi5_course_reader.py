@@ -291,3 +291,17 @@ def test_the_same_course_cannot_serve_two_activities(upload, uploaded):
     response = upload(slug="cmi5-core-second-course")
     assert response.status_code == 409
     assert COURSE_ID in response.get_json()["detail"]
+
+
+def test_lms_content_import_takes_cmi5_xml_alone(runner, intake, tmp_path):
+    path = tmp_path / "cmi5.xml"
+    path.write_text(course_xml(au(AU1_ID, "https://aus.example.org/transcript.html")))
+    result = runner.invoke(args=["content", "import", SLUG, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "imported 'Lived experience'" in result.output
+    assert "launches cmi5.xml" in result.output
+    refused = tmp_path / "relative.xml"
+    refused.write_text(course_xml(au(AU1_ID, "transcript/index.html")))
+    result = runner.invoke(args=["content", "import", SLUG, str(refused)])
+    assert result.exit_code == 1
+    assert "came alone" in result.output
