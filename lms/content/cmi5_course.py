@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lms.content.safe_zip import DRIVE, PackageRefused
 from lms.content.tincan import _parse
@@ -38,6 +38,15 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024  # the specification asks for courses of 10
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
 LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
 PREFERRED_LANGUAGES = ("en-gb", "en")
+# The launch parameters the LMS adds to an AU's URL (cmi5 8.1): the AU's own query may not use
+# these names.
+LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
+# The XSD's sequences (CourseStructure.xsd): each element's children in this order; AUs and
+# blocks may repeat, and come last.
+ORDER = {"courseStructure": ("course", "objectives", "member"),
+         "block": ("title", "description", "objectives", "member"),
+         "au": ("title", "description", "objectives", "url", "launchParameters",
+                "entitlementKey")}
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,9 @@ def read_package(folder: Path, activity_iri: str) -> Cmi5Course:
     a DTD or entities, another root element or namespace, a missing or non-IRI id, the same
     id twice, no AU, an AU without a URL, a relative URL that leaves the package or names a
     file it lacks (and any relative URL in a cmi5.xml uploaded alone), a URL that is not
-    http(s), a masteryScore that is not a decimal from 0 to 1, or an unknown moveOn or
-    launchMethod."""
+    http(s), a URL with spaces or with a launch parameter's name in its query, elements out
+    of the schema's order, a masteryScore that is not a decimal from 0 to 1, or an unknown
+    moveOn or launchMethod."""
     manifest = _manifest_file(folder)
     if manifest is None:
         raise PackageRefused(f"the package has no {MANIFEST} at its root (a cmi5 course "
@@ -144,7 +154,26 @@ class _Reader:
     def refuse(self, message: str):
         raise PackageRefused(f"{self.where}: {message}")
 
+    def check_order(self, element: ET.Element, what: str) -> None:
+        """Refuse children of `element` out of the order its XSD sequence gives (the
+        specification has LMSs refuse course structures that do not conform to the XSD)."""
+        order = ORDER[_local(element.tag)]
+        last = -1
+        for child in element:
+            if _namespace(child.tag) != NAMESPACE:
+                continue  # other namespaces: the XSD's extension point
+            name = _local(child.tag)
+            name = "member" if name in ("au", "block") else name
+            if name not in order:
+                continue
+            position = order.index(name)
+            if position < last or (position == last and name != "member"):
+                self.refuse(f"{what}: <{_local(child.tag)}> is out of place; the course "
+                            f"structure schema has the order {', '.join(order)}")
+            last = position
+
     def read(self, root: ET.Element) -> Cmi5Course:
+        self.check_order(root, "<courseStructure>")
         course_element = _first(root, "course")
         if course_element is None:
             self.refuse("<courseStructure> has no <course> element")
@@ -181,6 +210,7 @@ class _Reader:
     def _block(self, element: ET.Element, parents: list[str]) -> dict:
         block_id = self._id(element, "<block>")
         what = f"<block id={block_id!r}>"
+        self.check_order(element, what)
         block = {"index": len(self.blocks), "id": block_id,
                  "lms_id": lms_id(self.activity_iri, "block", block_id),
                  "title": self._langstring(element, "title", what, required=True),
@@ -196,6 +226,7 @@ class _Reader:
     def _au(self, element: ET.Element, blocks: list[str]) -> dict:
         au_id = self._id(element, "<au>")
         what = f"<au id={au_id!r}>"
+        self.check_order(element, what)
         move_on = (element.get("moveOn") or "NotApplicable").strip()
         if move_on not in MOVE_ON:
             self.refuse(f"{what}: moveOn {move_on!r} is not one of {', '.join(MOVE_ON)}")
@@ -266,7 +297,15 @@ class _Reader:
     def _url(self, url: str, what: str) -> str:
         """An absolute http(s) URL as it is, or a file of the package relative to the package
         folder (with its query), checked."""
+        if any(c.isspace() or ord(c) < 0x20 for c in url):
+            self.refuse(f"{what}: url {url!r} is not a valid URL (it holds spaces; write "
+                        "them as %20)")
         parts = urlsplit(url)
+        taken = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+                       & set(LAUNCH_PARAMETERS))
+        if taken:
+            self.refuse(f"{what}: url {url!r} has {', '.join(taken)} in its query; those "
+                        "names are the launch parameters Pathway adds to it")
         if parts.scheme:
             if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
                 self.refuse(f"{what}: url {url!r} is not a web address; Pathway launches AUs "
