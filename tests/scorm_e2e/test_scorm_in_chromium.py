@@ -360,7 +360,7 @@ def next_pages(frame, count: int) -> None:
 def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
         site, e2e_db, enrolment, learner, admin_headers, learner_headers, lrs, open_page):
     upload_package(site, SCORM2004, admin_headers)
-    page = open_page(width=1280)
+    page = open_page(width=1280, height=900)
     sign_in(page, site, learner.email)
     open_from_unit_page(page, site, enrolment.id, SCORM2004)
     toc = page.get_by_role("navigation", name="Contents")
@@ -383,7 +383,7 @@ def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
     assert attempt.cmi["cmi.progress_measure"] == "0.5" and attempt.location == "5"
     assert attempt.entry_next == "resume"
 
-    page = open_page(width=1280)
+    page = open_page(width=1280, height=900)
     sign_in(page, site, learner.email)
     open_from_unit_page(page, site, enrolment.id, SCORM2004)
     reading = connected(page)
@@ -410,7 +410,12 @@ def test_scorm2004_threshold_measure_and_two_scos_make_the_activity_passed(
     check.get_by_role("button", name="Try again").click()
     answer_check(check, right=3)  # 0.75: passed at 0.7 (the SCO's own 0.8 would fail it)
     expect(check.locator("body")).to_have_attribute("data-result", "passed")
-    if os.environ.get("PATHWAY_SCREENSHOTS"):
+    contents = page.get_by_role("navigation", name="Contents").get_by_role("listitem")
+    # The contents follow the server's answer to the SCO's Commit.
+    expect(contents.filter(has_text="Check your")).to_contain_text("Passed")
+    expect(contents.filter(has_text="Reading")).to_contain_text("Completed")
+    if os.environ.get("PATHWAY_SCREENSHOTS"):  # the README's picture of the player
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=Path(os.environ["PATHWAY_SCREENSHOTS"]) / "scorm-player.png")
     check.get_by_role("button", name="Exit course").click()  # exitAll
     no_runtime_errors(check)
