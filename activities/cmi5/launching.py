@@ -174,7 +174,9 @@ def launch_au(learner, enrolment, activity, index: int, mode: str | None = None)
         actor=actor, verb=vocab.LAUNCHED, target=au_object(au), registration=registration,
         session_id=session_id, publisher_id=au["id"], extensions=extensions,
         when=row.launched_at)])
-    parameters = {"endpoint": endpoint_url(),
+    # Without the trailing slash: AU libraries (ADL's cmi5.js) add "/statements" themselves,
+    # and TinCanJS and xAPIWrapper add a missing slash.
+    parameters = {"endpoint": endpoint_url().rstrip("/"),
                   "fetch": _absolute(url_for("cmi5.fetch", token=token)),
                   "actor": json.dumps(actor, separators=(",", ":")),
                   "registration": registration, "activityId": au["lms_id"]}
