@@ -1,10 +1,11 @@
 """Content packages, for administrators: every activity whose type takes uploaded content
-(an interactive activity's xAPI package) with its current package (title, version, when and
+(an interactive activity's xAPI package, a SCORM activity's SCORM 1.2 or 2004 package, a cmi5
+activity's course) with its current package (title, version, when and
 by whom it was uploaded), and a form per activity to upload a new one.
 
 An upload goes through the same safe import as `PUT /api/v1/activities/<slug>/package`
 (`lms.content.operations.import_package`): a refused package (not a zip, an entry leaving the
-folder, too large, no or a bad tincan.xml, ...) is shown next to that activity's file field
+folder, too large, no or a bad manifest, ...) is shown next to that activity's file field
 and stores nothing; a body over MAX_CONTENT_LENGTH is a message on the page (after a
 redirect), not an error page."""
 
