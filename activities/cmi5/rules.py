@@ -27,9 +27,10 @@ What is checked, with the specification's sections:
   10.2.2.0-3); `result.completion` true in completed only (9.5.3.0-1, 9.5.3.0-2);
   `result.success` true in passed, false in failed, absent elsewhere (9.5.2.0-1..3); the
   moveon category with success or completion (9.6.2.2-1); a score only in passed/failed
-  (9.5.1.0-2), with min and max beside raw (9.5.1.0-3), with the masteryScore extension when
-  the launch had one (9.6.3.2-2), at or above it to pass (9.3.4.0-2) and below it to fail
-  (9.3.5.0-2); `result.duration` in completed, passed, failed and terminated (9.5.4.1-1..4);
+  (9.5.1.0-2), with min and max beside raw (9.5.1.0-3); when the launch has a masteryScore,
+  a scaled score comes with the masteryScore extension (9.6.3.2-2) and is at or above it to
+  pass (9.3.4.0-2), below it to fail (9.3.5.0-2); `result.duration` in completed, passed,
+  failed and terminated (9.5.4.1-1..4);
   no verb twice in a session (9.3.0.0-2), not both passed and failed (9.3.0.0-3); per
   registration and AU, one completed (9.3.0.0-6), one passed (9.3.0.0-7) and no failed
   after a pass (9.3.0.0-8).
@@ -301,21 +302,19 @@ def _check_score(state: SessionState, statement: dict, verb: str, score: dict,
                      f"a {AU_VERBS[verb]!r} statement must not have a score")
     if "raw" in score and ("min" not in score or "max" not in score):
         raise broken(".result.score", "9.5.1.0-3", "a raw score needs min and max beside it")
-    if state.mastery_score is None:
-        return
+    scaled = score.get("scaled")
+    if state.mastery_score is None or scaled is None:
+        return  # only a scaled score is judged against masteryScore (a scaled value)
     extensions = statement["context"].get("extensions") or {}
     given = extensions.get(vocab.MASTERY_SCORE)
     path = f".context.extensions[{vocab.MASTERY_SCORE!r}]"
     if given is None:
-        raise broken(path, "9.6.3.2-2", "a scored 'passed' or 'failed' must carry the "
-                     f"masteryScore extension, {state.mastery_score}")
+        raise broken(path, "9.6.3.2-2", "a 'passed' or 'failed' with a scaled score must "
+                     f"carry the masteryScore extension, {state.mastery_score}")
     if isinstance(given, bool) or not isinstance(given, int | float) or \
             abs(given - state.mastery_score) > 1e-9:
         raise broken(path, "9.6.3.2-2", f"the masteryScore extension must be the launch's "
                      f"masteryScore, {state.mastery_score}, not {given!r}")
-    scaled = score.get("scaled")
-    if scaled is None:
-        return
     if verb == vocab.PASSED and scaled < state.mastery_score:
         raise broken(".result.score.scaled", "9.3.4.0-2", f"a pass needs a scaled score of at "
                      f"least the masteryScore {state.mastery_score}, not {scaled}")

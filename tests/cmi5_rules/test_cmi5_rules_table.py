@@ -241,6 +241,8 @@ CASES = [
      None, 0),
     ("pass without a score, masteryScore set", 0.8, {"initialized": True},
      lambda s: [s.passed()], None, 0),
+    ("raw score only, masteryScore set, no extension", 0.8, {"initialized": True},
+     lambda s: [scored(s.passed(), raw=9, min=0, max=10)], None, 0),
     ("scored pass without masteryScore", None, {"initialized": True},
      lambda s: [s.passed(0.1)], None, 0),
     # 9.5.4.1-1..4: durations
