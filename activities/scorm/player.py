@@ -2,10 +2,9 @@
 with an open session of the learner's attempt at it.
 
 Query arguments: `sco` (an item identifier; by default the first SCO not yet completed or
-passed, else the first), `mode=review` (look at the current attempt again: no credit,
-nothing stored) and `attempt=new` (start the SCO again with fresh data; only once it is
-completed, passed or failed: then the page reloads without it, so reloading never starts
-another).
+passed, else the first) and `mode=review` (look at the current attempt again: no credit,
+nothing stored). "Start again" (a fresh attempt at a SCO that is completed, passed or failed)
+is a form posted to `start_again`, never a link: a GET must not throw away a learner's work.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from flask import abort, redirect, url_for
+from flask import url_for
 
 from activities.scorm import runtime
 from activities.scorm.statements import AttemptStatements
@@ -109,12 +108,6 @@ def player_page(enrolment, activity, args) -> dict:
             happened = runtime.close_abandoned(attempt)
             if happened is not None:
                 statements += AttemptStatements(attempt, item.get("title") or "").of(happened)
-        if args.get("attempt") == "new" and not review and attempt is not None and \
-                (attempt.done or attempt.success_status == "failed"):
-            runtime.new_attempt(enrolment, activity, package, identifier, attempt.number + 1)
-            db.session.commit()
-            _record(statements)
-            abort(redirect(player_url(enrolment, activity, sco=identifier)))
         if attempt is None:
             review = False  # nothing to review yet: the first session
             attempt = runtime.new_attempt(enrolment, activity, package, identifier, 1)
@@ -151,7 +144,8 @@ def player_page(enrolment, activity, args) -> dict:
         "attempt_number": current.number if current else None,
         "can_start_again": current is not None and (
             status.done or status.success == "failed"),
-        "start_again_url": player_url(enrolment, activity, sco=identifier, attempt="new"),
+        "start_again_url": url_for("scorm_runtime.start_again", enrolment_id=enrolment.id,
+                                   slug=activity.slug),
         "review_url": player_url(enrolment, activity, sco=identifier, mode="review"),
         "continue_url": player_url(enrolment, activity, sco=identifier),
         "unsupported": (package.manifest or {}).get("unsupported") or [],
@@ -178,3 +172,31 @@ def _contents(package, attempts: dict, chosen: str, enrolment, activity) -> list
             if item.get("launch_path") else None,
         })
     return entries
+
+
+def start_again(enrolment, activity, identifier: str) -> None:
+    """A fresh attempt at the SCO `identifier` (the learner's "Start again"), once its current
+    attempt is completed, passed or failed; before that nothing changes (the earlier attempt
+    goes on). The earlier attempt is kept. Commits."""
+    from lms.content.operations import current_package
+    from lms.delivery.operations import LAUNCHABLE
+
+    if enrolment.status not in LAUNCHABLE:
+        raise Conflict(f"Enrolment {enrolment.id} is {enrolment.status}: its activities "
+                       "cannot be started again.")
+    package = current_package(activity)
+    if package is None or package.kind not in ("scorm12", "scorm2004"):
+        raise Conflict(f"activity: {activity.title} has no SCORM package uploaded yet.")
+    item = runtime.find_item(package, identifier)
+    if item is None or not item.get("sco"):
+        raise NotFound(f"sco: the package has no SCO {identifier!r} to start again.")
+    attempt = runtime.current_attempts(enrolment.id, activity.id).get(identifier)
+    if attempt is None or not (attempt.done or attempt.success_status == "failed"):
+        return
+    statements: list[dict] = []
+    happened = runtime.close_abandoned(attempt)
+    if happened is not None:
+        statements += AttemptStatements(attempt, item.get("title") or "").of(happened)
+    runtime.new_attempt(enrolment, activity, package, identifier, attempt.number + 1)
+    db.session.commit()
+    _record(statements)

@@ -1,4 +1,5 @@
-"""The SCORM runtime's endpoint: `POST /scorm/attempts/<id>/commit`.
+"""The SCORM runtime's endpoint, `POST /scorm/attempts/<id>/commit`, and the player's
+"Start again" form, `POST /learn/<enrolment_id>/<slug>/scorm/start-again`.
 
 The player page's JavaScript sends the values the SCO set since its last successful commit:
 `{"token", "sequence", "event": initialize|commit|terminate|unload, "values": [[name, value],
@@ -18,7 +19,7 @@ the catalogue activity.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, redirect, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -91,3 +92,28 @@ def commit(attempt_id: int):
     db.session.commit()
     _record(statements)
     return jsonify(answer)
+
+
+@bp.post("/learn/<int:enrolment_id>/<slug>/scorm/start-again")
+@allow("learner")
+def start_again(enrolment_id: int, slug: str):
+    """The player's "Start again" button (field `sco`): a fresh attempt at a SCO that is
+    done or failed, then back to the player on that SCO. A form with a CSRF token (the
+    blueprint's exemption covers only the runtime's token-checked commits)."""
+    from flask_wtf import FlaskForm
+
+    from activities.scorm.player import player_url
+    from activities.scorm.player import start_again as start
+    from lms.delivery.operations import activity_of_enrolment
+    from lms.enrolment.operations import enrolment_for
+    from lms.errors import Forbidden
+
+    if not FlaskForm().validate_on_submit():
+        abort(400, "The form has expired; reload the page and try again.")
+    enrolment = enrolment_for(current_user, enrolment_id)
+    if enrolment.learner_id != current_user.id:
+        raise Forbidden("Only the enrolled learner can start their activities again.")
+    activity = activity_of_enrolment(enrolment, slug)
+    identifier = request.form.get("sco", "")
+    start(enrolment, activity, identifier)
+    return redirect(player_url(enrolment, activity, sco=identifier))

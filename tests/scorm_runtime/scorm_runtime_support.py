@@ -181,6 +181,14 @@ def verbs(statements: list[dict]) -> list[str]:
     return [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements]
 
 
+def start_again(client, enrolment, slug: str, page: str, sco: str):
+    """Post the player's "Start again" form for `sco`, with the CSRF token of a player
+    `page` (every page has one, for signing out)."""
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return client.post(f"/learn/{enrolment.id}/{slug}/scorm/start-again",
+                       data={"csrf_token": token, "sco": sco})
+
+
 def sign_in(client, email: str) -> None:
     """Sign `client` in through the login form (with its CSRF token)."""
     page = client.get("/login").get_data(as_text=True)

@@ -6,7 +6,15 @@ data model)."""
 import json
 
 import pytest
-from scorm_runtime_support import PLAIN12, PLAIN2004, QUIZ12, TWO2004, player_path, sign_in
+from scorm_runtime_support import (
+    PLAIN12,
+    PLAIN2004,
+    QUIZ12,
+    TWO2004,
+    player_path,
+    sign_in,
+    start_again,
+)
 
 pytest_plugins = ["scorm_runtime_fixtures"]
 
@@ -289,8 +297,12 @@ def test_starting_again_makes_a_fresh_attempt_and_keeps_the_old_one(open_player,
                                                                     learner_client,
                                                                     enrolment):
     done = finish_plain12(open_player)
-    page = learner_client.get(player_path(enrolment, PLAIN12),
-                              query_string={"attempt": "new", "sco": "item_lesson"})
+    player = open_player(PLAIN12)
+    assert "Start again" in player.page
+    assert learner_client.get(player_path(enrolment, PLAIN12),  # a link can throw nothing away
+                              query_string={"attempt": "new"}).status_code == 200
+    assert attempt_row(db, attempt_id(done)).number == 1
+    page = start_again(learner_client, enrolment, PLAIN12, player.page, "item_lesson")
     assert page.status_code == 302
     assert page.headers["Location"].endswith(
         f"{player_path(enrolment, PLAIN12)}?sco=item_lesson")
@@ -304,14 +316,29 @@ def test_starting_again_makes_a_fresh_attempt_and_keeps_the_old_one(open_player,
     assert (old.number, old.success_status, old.cmi["cmi.suspend_data"]) == \
         (1, "passed", "done-state")
     # asking again while the new attempt is under way starts no third one
-    learner_client.get(player_path(enrolment, PLAIN12), query_string={"attempt": "new"})
+    again = start_again(learner_client, enrolment, PLAIN12, fresh.page, "item_lesson")
+    assert again.status_code == 302
     assert open_player(PLAIN12).config["attempt"] == 2
 
 
-def test_start_again_is_refused_quietly_before_the_sco_is_done(open_player):
+def test_start_again_is_refused_quietly_before_the_sco_is_done(open_player, learner_client,
+                                                               enrolment):
     first = open_player(PLAIN12)
     first.ok("initialize")
-    assert open_player(PLAIN12, attempt="new").config["attempt"] == 1
+    assert "Start again" not in first.page
+    response = start_again(learner_client, enrolment, PLAIN12, first.page, "item_lesson")
+    assert response.status_code == 302
+    assert open_player(PLAIN12).config["attempt"] == 1
+
+
+def test_start_again_needs_the_forms_token_and_a_sco(open_player, learner_client, enrolment):
+    done = finish_plain12(open_player)
+    response = learner_client.post(
+        f"/learn/{enrolment.id}/{PLAIN12}/scorm/start-again", data={"sco": "item_lesson"})
+    assert response.status_code == 400
+    unknown = start_again(learner_client, enrolment, PLAIN12, done.page, "no_such_item")
+    assert unknown.status_code == 404
+    assert open_player(PLAIN12).config["attempt"] == 1
 
 
 # -- the sequence -----------------------------------------------------------------------------

@@ -178,12 +178,12 @@ def test_an_abandoned_session_is_closed_with_the_time_it_reported(open_player,
 
 def test_a_new_attempt_is_a_new_attempt_activity(open_player, statements_of, learner_client,
                                                  enrolment):
-    from scorm_runtime_support import player_path
+    from scorm_runtime_support import start_again
 
     session = open_player(PLAIN12)
     session.ok("initialize", [("cmi.core.lesson_status", "completed")])
     session.ok("terminate")
-    learner_client.get(player_path(enrolment, PLAIN12), query_string={"attempt": "new"})
+    start_again(learner_client, enrolment, PLAIN12, session.page, "item_lesson")
     fresh = open_player(PLAIN12)
     fresh.ok("initialize")
     found = sco_statements(statements_of(), PLAIN12)

@@ -68,17 +68,27 @@
     });
   }
 
-  function leave(href) {
+  function leave(href, form) {
+    // `form`: a form to submit instead of following `href` ("Start again").
     if (leaving) { return; }
     leaving = true;
     if (statusLine) { statusLine.textContent = "Saving your progress…"; }
     if (frame) { frame.src = "about:blank"; }
-    Promise.race([finish(), wait(5000)]).then(function () {
-      window.location.assign(href);
-    }, function () {
-      window.location.assign(href);
-    });
+    var go = function () {
+      if (form) { form.submit(); } else { window.location.assign(href); }
+    };
+    Promise.race([finish(), wait(5000)]).then(go, go);
   }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-scorm-navigate") ||
+        event.defaultPrevented) {
+      return;
+    }
+    event.preventDefault();
+    leave(null, form);
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-scorm-navigate]") : null;
