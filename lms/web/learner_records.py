@@ -73,7 +73,9 @@ def short_day(value: date | None) -> str:
 @bp.context_processor
 def _helpers():
     return {"status_words": status_words, "status_class": status_class,
-            "days_ago": days_ago, "short_day": short_day}
+            "days_ago": days_ago, "short_day": short_day,
+            # pages of activity-type plugins (a cmi5 AU's waiver) only when installed
+            "has_page": lambda endpoint: endpoint in current_app.view_functions}
 
 
 # ---- My learners ---------------------------------------------------------------------------

@@ -161,6 +161,8 @@ def test_bad_reason_note_or_index(client, uploaded, enrolment, tutor_headers):
 
 def test_the_waiver_page(client, uploaded, enrolment, tutor, learner, statements):
     sign_in(client, tutor)
+    record = client.get(f"/learners/{enrolment.id}").get_data(as_text=True)
+    assert f'href="/cmi5/{enrolment.id}/{SLUG}/waive">Waive an AU' in record  # the way there
     page = client.get(f"/cmi5/{enrolment.id}/{SLUG}/waive")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
