@@ -457,9 +457,18 @@ def read_commit(body) -> Commit:
 
 def attempt_for(attempt_id: int, learner, *, lock: bool = True) -> ScormAttempt:
     """Attempt `attempt_id` when it belongs to `learner` (404 for anyone else's: nothing about
-    it is told). Locked for the request on PostgreSQL, so one commit applies at a time."""
+    it is told). Locked for the request, so one commit applies at a time: two requests of one
+    session arriving together (a commit still unanswered and the page's unload) are applied
+    one after the other, each reading what the other stored."""
     from lms.enrolment.models import Enrolment
 
+    if lock:
+        # A write before any read: on SQLite it takes the database's write lock (waiting for
+        # a concurrent commit to finish), so the reads below are current; on PostgreSQL it
+        # takes the row's lock. It changes nothing.
+        db.session.execute(db.update(ScormAttempt).where(ScormAttempt.id == attempt_id)
+                           .values(last_sequence=ScormAttempt.last_sequence)
+                           .execution_options(synchronize_session=False))
     statement = (db.select(ScormAttempt).join(Enrolment, ScormAttempt.enrolment_id
                                               == Enrolment.id)
                  .where(ScormAttempt.id == attempt_id, Enrolment.learner_id == learner.id))
