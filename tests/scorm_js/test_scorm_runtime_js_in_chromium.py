@@ -1132,6 +1132,20 @@ def routed(chromium):
                 "</body></html>"))
         elif path == "/runtime.js":
             route.fulfill(content_type="text/javascript", body=script)
+        elif path == "/player-with-sco":  # the player page with a SCO in its frame
+            route.fulfill(content_type="text/html", body=(
+                "<!doctype html><html><head><title>Player</title></head><body>"
+                '<script type="application/json" id="scorm-runtime-config">'
+                + json.dumps(config) + '</script><script src="/runtime.js"></script>'
+                '<iframe data-scorm-sco src="/sco" title="SCO"></iframe></body></html>'))
+        elif path == "/sco":  # saves and terminates in its unload handler, as pipwerks does
+            route.fulfill(content_type="text/html", body=(
+                "<!doctype html><title>SCO</title><script>"
+                "var api = parent.API_1484_11; api.Initialize('');"
+                "window.onunload = function () {"
+                "  api.SetValue('cmi.suspend_data', 'saved-at-unload');"
+                "  api.SetValue('cmi.exit', 'suspend'); api.Commit(''); api.Terminate('');"
+                "};</script>"))
         elif path == "/next":
             route.fulfill(content_type="text/html", body="<!doctype html><title>Next</title>")
         elif path == config["commitUrl"] and request.method == "POST":
@@ -1203,3 +1217,34 @@ def test_leaving_the_page_without_terminate_calls_send_beacon(routed):
     assert (body["token"], body["sequence"], body["event"]) == ("tok", 2, "unload")
     assert body["values"][0] == ["cmi.progress_measure", "0.5"]
     assert body["values"][1][0] == "cmi.session_time"
+
+
+def test_a_sco_saving_in_its_unload_handler_is_heard_when_the_player_page_goes(routed):
+    """The learner closes the player page: the SCO's own unload handler (SetValue, Commit,
+    Terminate) runs before the runtime's page-exit beacon, so its data goes as `terminate`
+    (recorded from fetch into localStorage, which the next page of the origin reads)."""
+    routed.goto("http://pathway.test/player-with-sco")
+    routed.wait_for_function("() => PathwayScorm.current.state !== 'new' && "
+                             "PathwayScorm.current.unacknowledged.length === 0")
+    routed.evaluate("""() => {
+        const send = window.fetch.bind(window);
+        window.fetch = (url, options) => {
+            const sent = JSON.parse(localStorage.getItem("sent") || "[]");
+            sent.push(JSON.parse(options.body));
+            localStorage.setItem("sent", JSON.stringify(sent));
+            return send(url, options);
+        };
+        const beacon = navigator.sendBeacon.bind(navigator);
+        navigator.sendBeacon = (url, data) => {
+            localStorage.setItem("beacon", "sent");
+            return beacon(url, data);
+        };
+    }""")
+    routed.goto("http://pathway.test/next")
+    sent = json.loads(routed.evaluate("() => localStorage.getItem('sent')") or "[]")
+    # Commit's own request may not outlive the page; Terminate's (keepalive) carries its
+    # values again
+    assert [body["event"] for body in sent][-1] == "terminate"
+    assert ["cmi.suspend_data", "saved-at-unload"] in sent[-1]["values"]
+    assert ["cmi.exit", "suspend"] in sent[-1]["values"]
+    assert routed.evaluate("() => localStorage.getItem('beacon')") is None  # nothing after

@@ -1149,7 +1149,19 @@
     const runtime = createRuntime(config, transport);
     if (runtime.version === "2004") { global.API_1484_11 = runtime.api; } else { global.API = runtime.api; }
     global.PathwayScorm.current = runtime;
-    global.addEventListener("pagehide", () => runtime.pagehide());
+    global.addEventListener("pagehide", () => {
+      // When the whole player page goes (the learner closes the tab or leaves), the SCO's
+      // frame would unload only after this handler: a SCO that saves its data and calls
+      // Terminate/LMSFinish in its own unload handler (pipwerks, eXeLearning, Storyline)
+      // would then find the session already closed by the beacon. Removing the frame first
+      // runs the SCO's handlers now, against a live runtime.
+      if (global.document && runtime.state === RUNNING) {
+        global.document.querySelectorAll("iframe[data-scorm-sco]").forEach((frame) => {
+          try { frame.remove(); } catch (error) { global.console.error(error); }
+        });
+      }
+      runtime.pagehide();
+    });
     // A page restored from the back-forward cache has had its session closed by the
     // unload request: only a new page opens a new one.
     global.addEventListener("pageshow", (event) => {
