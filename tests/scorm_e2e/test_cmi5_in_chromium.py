@@ -9,6 +9,7 @@ refused by the LRS (403). A Browse launch says so in the launch data and counts 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -19,6 +20,7 @@ from scorm_e2e_support import (
     cmi5_satisfied,
     cmi5_sessions,
     eventually,
+    http,
     open_from_unit_page,
     progress_entry,
     statements,
@@ -254,3 +256,45 @@ def test_cmi5_a_browse_launch_is_recorded_as_browse_and_satisfies_nothing(
     assert launched["context"]["extensions"][
         "https://w3id.org/xapi/cmi5/context/extensions/launchmode"] == "Browse"
     assert progress_entry(site, enrolment.id, CMI5, learner_headers)["status"] == "started"
+
+
+def test_cmi5_an_au_launched_again_while_open_abandons_the_first_session(
+        site, e2e_db, enrolment, learner, admin_headers, lrs, open_page):
+    upload_package(site, CMI5, admin_headers)
+    first = open_page()
+    sign_in(first, site, learner.email)
+    open_from_unit_page(first, site, enrolment.id, CMI5)
+    course_page = first.url
+    launch(first, TRANSCRIPT)  # and left open: no terminated
+    second = first.context.new_page()  # another tab of the same learner
+    second.goto(course_page)
+    expect(au_status(second, TRANSCRIPT)).to_contain_text("In progress")
+    launch(second, TRANSCRIPT)
+
+    old, new = cmi5_sessions(e2e_db, enrolment.id)
+    assert old.abandoned_at and not old.terminated_at
+    assert new.is_open and new.initialized_at
+    abandoned = [s for s in statements(site, lrs, registration=enrolment.registration)
+                 if s["verb"]["id"] == "https://w3id.org/xapi/adl/verbs/abandoned"]
+    assert len(abandoned) == 1
+    assert abandoned[0]["context"]["extensions"][SESSION_ID] == old.session_id
+    assert re.fullmatch(r"PT[\d.HMS]+", abandoned[0]["result"]["duration"])
+    # The first tab's AU is still there, but its session is over: nothing more is recorded.
+    # (Sent from here with the AU's own credentials: in the page, a 401 answer carrying
+    # "WWW-Authenticate: Basic" makes Chromium wait for a login; see the findings.)
+    late = first.evaluate("""() => {
+        const au = window.cmi5au;
+        return {auth: au.auth, statement: au.statement("completed", {moveOn: true,
+            result: {completion: true, duration: "PT5S"}})};
+    }""")
+    answer = http("POST", f"{site}/xapi/statements",
+                  {"Authorization": late["auth"], "X-Experience-API-Version": "1.0.3",
+                   "Content-Type": "application/json"}, json.dumps(late["statement"]).encode())
+    assert answer.status in (401, 403), answer  # revoked, or refused by the cmi5 rules
+    assert not [s for s in statements(site, lrs, registration=enrolment.registration)
+                if s["id"] == late["statement"]["id"]]
+    second.get_by_role("button", name="I have read the transcript").click()
+    expect(second.locator("body")).to_have_attribute("data-state", "completed")
+    leave(second)
+    expect(au_status(second, TRANSCRIPT)).to_contain_text("Completed")
+    assert au_problems(first) == []

@@ -291,7 +291,7 @@ def test_scorm12_failed_then_started_again_is_a_new_attempt_that_passes(
     assert entry["credited_hours"] == 0
 
     open_from_unit_page(page, site, enrolment.id, SCORM12)
-    page.get_by_role("link", name="Start again").click()
+    page.get_by_role("button", name="Start again").click()
     lesson = connected(page)
     expect(lesson.locator("#fact-entry")).to_have_text("ab-initio")
     expect(lesson.locator("#fact-status")).to_have_text("not attempted")
@@ -317,7 +317,7 @@ def test_scorm12_failed_then_started_again_is_a_new_attempt_that_passes(
     assert entry["credited_hours"] == 1.0
 
 
-def test_scorm12_a_passed_sco_opened_again_stays_passed(
+def test_scorm12_a_passed_sco_opened_again_or_reviewed_stays_passed(
         site, e2e_db, enrolment, learner, admin_headers, learner_headers, open_page):
     upload_package(site, SCORM12, admin_headers)
     page = open_page()
@@ -336,6 +336,29 @@ def test_scorm12_a_passed_sco_opened_again_stays_passed(
     assert len(scorm_attempts(e2e_db, enrolment.id, SCORM12)) == 1
     assert (attempt.completion_status, attempt.success_status, attempt.score_raw) == \
         ("completed", "passed", 100)
+
+    # Review: the SCO runs in review mode without credit, and nothing it does is kept.
+    open_from_unit_page(page, site, enrolment.id, SCORM12)
+    page.get_by_role("link", name="Review").click()
+    lesson = connected(page)
+    expect(lesson.locator("#fact-mode")).to_have_text("review")
+    lesson.get_by_role("button", name="Next").click()
+    lesson.get_by_role("button", name="Next").click()
+    answer_quiz(lesson, "a", "f")
+    expect(lesson.locator("#quiz-result")).to_have_text("You scored 0%.")
+    lesson.get_by_role("button", name="Exit lesson").click()
+    no_runtime_errors(lesson)
+
+    def reviewed():
+        found = scorm_attempts(e2e_db, enrolment.id, SCORM12)[-1]
+        return found if found.session_mode == "review" and found.terminated_at else None
+
+    attempt = eventually(reviewed)
+    assert len(scorm_attempts(e2e_db, enrolment.id, SCORM12)) == 1
+    assert (attempt.completion_status, attempt.success_status, attempt.score_raw) == \
+        ("completed", "passed", 100)
+    assert attempt.cmi["cmi.core.score.raw"] == "100"
+    assert "cmi.interactions.2.id" not in attempt.cmi
     entry = progress_is(site, enrolment, SCORM12, learner_headers, "passed")
     assert entry["credited_hours"] == 1.0
 
