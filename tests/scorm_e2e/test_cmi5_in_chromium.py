@@ -5,7 +5,8 @@ fetches its token, reads LMS.LaunchData and sends its statements to the LRS with
 
 AU 1 completed satisfies it; AU 2 failed, then passed in a new session, satisfies it, the block
 and the course, and the activity is complete. A statement that breaks the cmi5 rules is
-refused by the LRS (403). A Browse launch says so in the launch data and counts for nothing."""
+refused by the LRS (403). A Browse launch says so in the launch data and counts for nothing.
+An AU launched again while its first session is open abandons that session."""
 
 from __future__ import annotations
 

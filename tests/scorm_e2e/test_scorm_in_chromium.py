@@ -6,10 +6,10 @@ CMI data in the database, the statements in the LRS, the progress API.
 
 SCORM 1.2: complete and pass in one go; suspend half-way (leaving the page) and resume at the
 same slide with the suspend data; fail, start again (a new attempt) and pass; a passed SCO
-stays passed when opened again. SCORM 2004: a reading complete only past its completion
-threshold (suspended at 0.5 by closing the tab, resumed, 0.9), `continue` to the check, failed
-then passed against the manifest's passing measure; both SCOs done make the activity passed,
-and the table of contents shows each SCO's status."""
+stays passed when opened again, and a review of it keeps nothing. SCORM 2004: a reading
+complete only past its completion threshold (suspended at 0.5 by closing the tab, resumed,
+0.9), `continue` to the check, failed then passed against the manifest's passing measure; both
+SCOs done make the activity passed, and the table of contents shows each SCO's status."""
 
 from __future__ import annotations
 
