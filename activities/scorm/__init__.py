@@ -12,18 +12,29 @@ For progress, a SCO's statements mean the learner started, progressed or left (w
 session's time): a SCO's completion never completes the activity alone. When the package's
 standing changes (every SCO completed or passed: completed, or passed when one passed and none
 failed; a SCO failed: failed) Pathway records completed, passed or failed about the catalogue
-activity itself, and only those statements (Pathway's own) complete the activity.
+activity itself, and only those statements (Pathway's own) complete the activity: a pass stays;
+otherwise the package's latest standing counts, so the same learning gives the same answer
+however the SCO's data was sent (a SCORM 1.2 quiz that reports "completed" in one commit and
+"failed" in the next is failed, as one that sends both at once).
 """
 
 from __future__ import annotations
 
 from activities.base import (
     ADL,
+    COMPLETED,
+    DONE,
+    FAILED,
+    IN_PROGRESS,
     LAUNCHED,
     LEFT,
+    NOT_STARTED,
+    PASSED,
     PROGRESSED,
     STARTED,
     ActivityType,
+    Completion,
+    Event,
     Interpretation,
     Launch,
     LaunchContext,
@@ -101,3 +112,26 @@ class Scorm(ActivityType):
             data["score"] = score
         seconds = duration_seconds(statement) if meaning == LEFT else 0.0
         return Interpretation(meaning, seconds, data)
+
+    def completion(self, config: dict, events: list[Event]) -> Completion:
+        """Passed for good at the first package-level pass; otherwise the latest
+        package-level standing (completed or failed) stands; started once anything
+        happened. Only Pathway's own statements count (`trusted_completion_only`)."""
+        status, completed_at = NOT_STARTED, None
+        for event in events:
+            if event.kind in (COMPLETED, PASSED, FAILED) and not event.trusted:
+                continue
+            if event.kind == PASSED:
+                if status != PASSED:
+                    status, completed_at = PASSED, event.happened_at
+            elif event.kind == COMPLETED:
+                if status != PASSED:
+                    if status != COMPLETED:
+                        completed_at = event.happened_at
+                    status = COMPLETED
+            elif event.kind == FAILED:
+                if status != PASSED:
+                    status, completed_at = FAILED, None
+            elif status == NOT_STARTED:
+                status = IN_PROGRESS
+        return Completion(status, completed_at if status in DONE else None)

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from scorm_runtime_support import ADL, PLAIN12, PLAIN2004, QUIZ12, TWO2004, player_path
+from scorm_runtime_support import ADL, PLAIN12, PLAIN2004, QUIZ12, TWO2004, start_again
 
 from activities.base import LAUNCHED, LEFT, PROGRESSED, STARTED, Event
 from activities.scorm import Scorm
@@ -81,6 +81,30 @@ def test_only_pathways_own_statements_complete_it():
         "passed"
 
 
+@pytest.mark.parametrize(("kinds", "status"), [
+    (["completed", "failed"], "failed"),      # the latest standing counts...
+    (["failed", "completed"], "completed"),   # (a new attempt completed without a score)
+    (["completed", "passed", "failed"], "passed"),  # ...but a pass stays
+    (["failed", "passed", "completed"], "passed"),
+    ([STARTED], "started"),
+])
+def test_the_package_standing_rule(kinds, status):
+    events = [event(kind, True) for kind in kinds]
+    assert Scorm().completion({}, events).status == status
+
+
+def test_read_then_failed_counts_the_same_sent_apart_or_together(open_player, progress_of):
+    """A SCORM 1.2 quiz with a mastery score: "completed" in one commit and a failing score
+    in the next is failed, as when both come in one request (no hours credited)."""
+    apart = open_player(QUIZ12)
+    apart.ok("initialize", [("cmi.core.lesson_status", "completed")])
+    assert progress_of(QUIZ12)["status"] == "completed"
+    apart.ok("commit", [("cmi.core.score.raw", "30")])
+    apart.ok("terminate")
+    progress = progress_of(QUIZ12)
+    assert progress["status"] == "failed" and progress["credited_hours"] == 0
+
+
 def test_a_passed_quiz_completes_the_activity_and_credits_its_hours(open_player, progress_of):
     assert progress_of(QUIZ12)["status"] == "not-started"
     session = open_player(QUIZ12)
@@ -127,8 +151,9 @@ def test_a_failure_then_a_pass_in_a_new_attempt(open_player, progress_of, learne
     again.ok("initialize", [("cmi.core.lesson_status", "incomplete")])
     again.ok("terminate")
     assert progress_of(QUIZ12)["status"] == "failed"
-    learner_client.get(player_path(enrolment, QUIZ12), query_string={"attempt": "new"})
+    start_again(learner_client, enrolment, QUIZ12, again.page, "item_lesson")
     fresh = open_player(QUIZ12)
+    assert fresh.config["attempt"] == 2
     fresh.ok("initialize")
     fresh.ok("terminate", [("cmi.core.score.raw", "100")])
     assert progress_of(QUIZ12)["status"] == "passed"
@@ -145,8 +170,10 @@ def test_starting_again_keeps_the_activity_complete(open_player, progress_of, le
                                                     enrolment):
     session = open_player(PLAIN12)
     session.ok("initialize", [("cmi.core.lesson_status", "completed")])
-    learner_client.get(player_path(enrolment, PLAIN12), query_string={"attempt": "new"})
-    open_player(PLAIN12).ok("initialize")
+    start_again(learner_client, enrolment, PLAIN12, session.page, "item_lesson")
+    fresh = open_player(PLAIN12)
+    assert fresh.config["attempt"] == 2
+    fresh.ok("initialize")
     assert progress_of(PLAIN12)["status"] == "completed"
 
 
