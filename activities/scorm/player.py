@@ -36,7 +36,9 @@ def status_label(status: runtime.Status, sessions: int = 0) -> str:
         return "Passed"
     if status.success == "failed":
         return "Failed"
-    if status.completion == "not attempted" and sessions:
+    if status.completion not in ("completed", "browsed") and not sessions:
+        return "Not started"  # never opened (SCORM 2004 says "unknown" for that too)
+    if status.completion == "not attempted":
         return "In progress"
     return STATUS_LABELS.get(status.completion, "In progress")
 
@@ -149,7 +151,27 @@ def player_page(enrolment, activity, args) -> dict:
         "review_url": player_url(enrolment, activity, sco=identifier, mode="review"),
         "continue_url": player_url(enrolment, activity, sco=identifier),
         "unsupported": (package.manifest or {}).get("unsupported") or [],
+        **_neighbours(package, identifier, enrolment, activity),
     }}
+
+
+def _neighbours(package, chosen: str, enrolment, activity) -> dict:
+    """The launchable items before and after the chosen one, in the table of contents'
+    order: the player's Previous and Next (packages made for an LMS's flow buttons)."""
+    launchable = [item for item in runtime.manifest_items(package)
+                  if item.get("launch_path") and
+                  (item.get("isvisible") is not False or item.get("sco"))]
+    here = next((i for i, item in enumerate(launchable) if item["identifier"] == chosen), None)
+
+    def link(index: int) -> dict | None:
+        if here is None or not 0 <= index < len(launchable):
+            return None
+        item = launchable[index]
+        return {"title": item.get("title") or item["identifier"],
+                "url": player_url(enrolment, activity, sco=item["identifier"])}
+
+    return {"previous": link(here - 1) if here is not None else None,
+            "next": link(here + 1) if here is not None else None}
 
 
 def _contents(package, attempts: dict, chosen: str, enrolment, activity) -> list[dict]:

@@ -4,6 +4,7 @@ pages a learner may not open."""
 
 import re
 
+import pytest
 from scorm_runtime_support import (
     PLAIN12,
     PLAIN2004,
@@ -57,6 +58,9 @@ def test_the_page_shows_the_contents_and_the_first_sco_not_done(open_player):
     assert '<iframe id="scorm-sco"' in page
     frame = re.search(r'<iframe id="scorm-sco" class="scorm-frame" src="([^"]+)"', page)
     assert re.fullmatch(r"/content/packages/[^/]+/reading/index\.html", frame.group(1))
+    # Previous and Next follow the contents (for packages made for an LMS's flow buttons)
+    assert 'rel="prev"' not in page
+    assert re.search(r'href="[^"]+\?sco=item_check" data-scorm-navigate rel="next">Next', page)
     assert '<script src="/activity-static/scorm/scorm-runtime.js"></script>' in page
     assert runtime_config(page)["commitUrl"].startswith("/scorm/attempts/")
     session.ok("initialize")
@@ -67,6 +71,8 @@ def test_the_page_shows_the_contents_and_the_first_sco_not_done(open_player):
                                     ("item_check", "In progress")]
     frame = re.search(r'<iframe id="scorm-sco" class="scorm-frame" src="([^"]+)"', again.page)
     assert frame.group(1).endswith("/check/index.html?set=standard")  # the item's parameters
+    assert re.search(r'href="[^"]+\?sco=item_reading" data-scorm-navigate rel="prev">', again.page)
+    assert 'rel="next"' not in again.page
 
 
 def test_every_sco_done_opens_the_first(open_player):
@@ -151,3 +157,20 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, enrolment, packages):
     response = client.get(player_path(enrolment, PLAIN12))
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("completion", "success", "sessions", "words"), [
+    ("unknown", "unknown", 0, "Not started"),        # a SCORM 2004 SCO never opened
+    ("not attempted", "unknown", 0, "Not started"),
+    ("not attempted", "unknown", 1, "In progress"),
+    ("unknown", "unknown", 2, "In progress"),
+    ("incomplete", "unknown", 1, "In progress"),
+    ("completed", "unknown", 1, "Completed"),
+    ("completed", "failed", 1, "Failed"),
+    ("incomplete", "passed", 1, "Passed"),
+])
+def test_the_contents_words_for_a_scos_standing(completion, success, sessions, words):
+    from activities.scorm.player import status_label
+    from activities.scorm.runtime import Status
+
+    assert status_label(Status(completion, success), sessions) == words
