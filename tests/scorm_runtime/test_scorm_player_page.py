@@ -62,6 +62,8 @@ def test_the_page_shows_the_contents_and_the_first_sco_not_done(open_player):
     assert 'rel="prev"' not in page
     assert re.search(r'href="[^"]+\?sco=item_check" data-scorm-navigate rel="next">Next', page)
     assert '<script src="/activity-static/scorm/scorm-runtime.js"></script>' in page
+    # the API exists before the SCO's frame is even parsed (a cached SCO looks for it at once)
+    assert page.index("scorm-runtime.js") < page.index('<iframe id="scorm-sco"')
     assert runtime_config(page)["commitUrl"].startswith("/scorm/attempts/")
     session.ok("initialize")
     session.ok("terminate", [("cmi.progress_measure", "0.9")])

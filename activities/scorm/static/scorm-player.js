@@ -36,6 +36,8 @@
     current.setAttribute("data-status", text);
     var shown = current.querySelector(".scorm-status");
     if (shown) { shown.textContent = text; }
+    var state = document.getElementById("scorm-state-words");  // the line above the SCO
+    if (state) { state.textContent = text; }
   });
 
   function wait(milliseconds) {
