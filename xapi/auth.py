@@ -128,13 +128,14 @@ def authenticate(engine, header: str | None) -> Client:
         raise Unauthorized()
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic":
-        raise Unauthorized("Only HTTP Basic credentials are accepted.")
+        raise Unauthorized("Only HTTP Basic credentials are accepted.", challenge=False)
     try:
         key, _, secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise Unauthorized("The Basic credentials are not valid base64.") from exc
+        raise Unauthorized("The Basic credentials are not valid base64.", challenge=False) from exc
     if not key:
-        raise Unauthorized("Anonymous access is not allowed; send a client key and secret.")
+        raise Unauthorized("Anonymous access is not allowed; send a client key and secret.",
+                           challenge=False)
     digest = _digest(secret)
     now = time.monotonic()
     cached = _cache.get(key)
@@ -144,9 +145,9 @@ def authenticate(engine, header: str | None) -> Client:
         with engine.connect() as connection:
             row = connection.execute(select(clients).where(clients.c.key == key)).mappings().first()
         if row is None or not hmac.compare_digest(row["secret_hash"], digest):
-            raise Unauthorized("The client key or secret is wrong.")
+            raise Unauthorized("The client key or secret is wrong.", challenge=False)
         if row["revoked_at"] is not None:
-            raise Unauthorized("These credentials have been revoked.")
+            raise Unauthorized("These credentials have been revoked.", challenge=False)
         client = Client(key=row["key"], name=row["name"], scopes=frozenset(row["scopes"]),
                         authority=row["authority"], actor=row["actor"],
                         registration=row["registration"])
@@ -157,7 +158,7 @@ def authenticate(engine, header: str | None) -> Client:
             _cache.clear()
         _cache[key] = (now, digest, client, expires)
     if expires is not None and expires <= datetime.now(UTC):
-        raise Unauthorized("These launch credentials have expired.")
+        raise Unauthorized("These launch credentials have expired.", challenge=False)
     return client
 
 

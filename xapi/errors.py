@@ -22,10 +22,17 @@ class BadRequest(XAPIError):
 
 
 class Unauthorized(XAPIError):
+    """401. With `challenge` (a request that sent no credentials) the answer carries
+    `WWW-Authenticate: Basic`; without (credentials sent but wrong, revoked or expired) it
+    does not: browsers answer a Basic challenge to a script's own `Authorization` header with
+    a login dialog, and content in a learner's browser whose launch credentials ended would
+    hang behind it."""
+
     status = 401
 
-    def __init__(self, message="Credentials are required (HTTP Basic).", **kw):
-        super().__init__(message, headers={"WWW-Authenticate": 'Basic realm="xAPI"'}, **kw)
+    def __init__(self, message="Credentials are required (HTTP Basic).", challenge=True, **kw):
+        headers = {"WWW-Authenticate": 'Basic realm="xAPI"'} if challenge else {}
+        super().__init__(message, headers=headers, **kw)
 
 
 class Forbidden(XAPIError):
