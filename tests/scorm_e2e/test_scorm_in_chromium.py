@@ -168,6 +168,7 @@ def test_scorm12_completed_and_passed_in_one_go(site, e2e_db, enrolment, learner
     expect(lesson.locator("#fact-mode")).to_have_text("normal")
     expect(lesson.locator("#fact-launch-data")).to_have_text("deck=noticing;voice=off")
     expect(lesson.locator("#fact-mastery")).to_have_text("80")
+    expect(lesson.locator("#fact-total-time")).to_have_text(re.compile(r"^0{2,4}:00:00(\.0+)?$"))
     lesson.get_by_role("button", name="Next").click()
     lesson.get_by_role("button", name="Next").click()
     answer_quiz(lesson, "b", "t")
@@ -250,6 +251,11 @@ def test_scorm12_suspended_half_way_resumes_where_the_learner_left(
     lesson = connected(page)
     expect(lesson.locator("#fact-entry")).to_have_text("resume")
     expect(lesson.locator("#fact-status")).to_have_text("incomplete")
+    # The first session's time comes back as cmi.core.total_time (a CMITimespan).
+    total = lesson.locator("#fact-total-time").inner_text()
+    assert re.fullmatch(r"\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?", total), total
+    hours, minutes, seconds = total.split(":")
+    assert abs(int(hours) * 3600 + int(minutes) * 60 + float(seconds) - first_total) < 0.011
     expect(lesson.locator("body")).to_have_attribute("data-slide", "2")
     expect(lesson.get_by_label("Your notes")).to_have_value(LONG_NOTES)
     lesson.get_by_role("button", name="Next").click()

@@ -134,6 +134,7 @@
     byId("fact-mode").textContent = LMS.get("cmi.core.lesson_mode");
     byId("fact-launch-data").textContent = LMS.get("cmi.launch_data");
     byId("fact-mastery").textContent = LMS.get("cmi.student_data.mastery_score");
+    byId("fact-total-time").textContent = LMS.get("cmi.core.total_time");
     if (status === "not attempted") {
       LMS.set("cmi.core.lesson_status", "incomplete");
     }
