@@ -29,8 +29,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from lms.content.manifest_files import (
+    find_manifest,
+    local_name,
+    locate_manifest,
+    namespace,
+    parse_manifest,
+)
 from lms.content.safe_zip import DRIVE, PackageRefused
-from lms.content.tincan import _parse
 
 NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 MANIFEST = "cmi5.xml"
@@ -105,7 +111,7 @@ def lms_id(activity_iri: str, kind: str, publisher_id: str) -> str:
 def has_manifest(folder: Path) -> bool:
     """Whether the extracted package in `folder` is a cmi5 course (has `cmi5.xml` at its
     root, or in its one top folder)."""
-    return _manifest_file(folder) is not None
+    return find_manifest(folder, MANIFEST) is not None
 
 
 def read_package(folder: Path, activity_iri: str) -> Cmi5Course:
@@ -119,20 +125,13 @@ def read_package(folder: Path, activity_iri: str) -> Cmi5Course:
     http(s), a URL with spaces or with a launch parameter's name in its query, elements out
     of the schema's order, a masteryScore that is not a decimal from 0 to 1, or an unknown
     moveOn or launchMethod."""
-    manifest = _manifest_file(folder)
-    if manifest is None:
-        raise PackageRefused(f"the package has no {MANIFEST} at its root (a cmi5 course "
-                             "needs one)")
-    base = manifest.parent.relative_to(folder).as_posix()
-    base = "" if base == "." else base
-    where = f"{base}/{MANIFEST}" if base else MANIFEST
-    if manifest.stat().st_size > MAX_MANIFEST_BYTES:
-        raise PackageRefused(f"{where} is larger than {MAX_MANIFEST_BYTES} bytes")
-    root = _parse(manifest, where)
-    if _local(root.tag) != "courseStructure" or _namespace(root.tag) != NAMESPACE:
+    found = locate_manifest(folder, MANIFEST, "a cmi5 course", MAX_MANIFEST_BYTES)
+    manifest, base, where = found.path, found.base, found.where
+    root = parse_manifest(manifest, where)
+    if local_name(root.tag) != "courseStructure" or namespace(root.tag) != NAMESPACE:
         raise PackageRefused(f"{where}: the root element must be <courseStructure> in the "
-                             f"namespace {NAMESPACE}, not <{_local(root.tag)}>"
-                             + (f" in {_namespace(root.tag)!r}" if _namespace(root.tag)
+                             f"namespace {NAMESPACE}, not <{local_name(root.tag)}>"
+                             + (f" in {namespace(root.tag)!r}" if namespace(root.tag)
                                 else " without a namespace"))
     alone = _holds_only_the_manifest(folder, manifest)
     reader = _Reader(folder, base, where, activity_iri, alone)
@@ -157,18 +156,18 @@ class _Reader:
     def check_order(self, element: ET.Element, what: str) -> None:
         """Refuse children of `element` out of the order its XSD sequence gives (the
         specification has LMSs refuse course structures that do not conform to the XSD)."""
-        order = ORDER[_local(element.tag)]
+        order = ORDER[local_name(element.tag)]
         last = -1
         for child in element:
-            if _namespace(child.tag) != NAMESPACE:
+            if namespace(child.tag) != NAMESPACE:
                 continue  # other namespaces: the XSD's extension point
-            name = _local(child.tag)
+            name = local_name(child.tag)
             name = "member" if name in ("au", "block") else name
             if name not in order:
                 continue
             position = order.index(name)
             if position < last or (position == last and name != "member"):
-                self.refuse(f"{what}: <{_local(child.tag)}> is out of place; the course "
+                self.refuse(f"{what}: <{local_name(child.tag)}> is out of place; the course "
                             f"structure schema has the order {', '.join(order)}")
             last = position
 
@@ -197,11 +196,11 @@ class _Reader:
         """The AUs and blocks of `parent`, in order, as structure nodes."""
         nodes = []
         for child in parent:
-            if _namespace(child.tag) != NAMESPACE:
+            if namespace(child.tag) != NAMESPACE:
                 continue  # vendor extensions (other namespaces) are ignored
-            if _local(child.tag) == "au":
+            if local_name(child.tag) == "au":
                 nodes.append(self._au(child, blocks))
-            elif _local(child.tag) == "block":
+            elif local_name(child.tag) == "block":
                 nodes.append(self._block(child, blocks))
         if what != "<courseStructure>" and not nodes:
             self.refuse(f"{what} holds no <au> or <block>")
@@ -335,14 +334,6 @@ def _is_absolute(url: str) -> bool:
     return bool(urlsplit(url).scheme)
 
 
-def _manifest_file(folder: Path) -> Path | None:
-    if (folder / MANIFEST).is_file():
-        return folder / MANIFEST
-    # A course zipped with its folder around it: `course/cmi5.xml`, nothing else at the top.
-    top = list(folder.iterdir())
-    if len(top) == 1 and top[0].is_dir() and (top[0] / MANIFEST).is_file():
-        return top[0] / MANIFEST
-    return None
 
 
 def _holds_only_the_manifest(folder: Path, manifest: Path) -> bool:
@@ -360,16 +351,12 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _namespace(tag: str) -> str:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _all(element: ET.Element, name: str) -> list[ET.Element]:
-    return [c for c in element if _local(c.tag) == name and _namespace(c.tag) == NAMESPACE]
+    return [c for c in element if local_name(c.tag) == name and namespace(c.tag) == NAMESPACE]
 
 
 def _first(element: ET.Element, name: str) -> ET.Element | None:

@@ -32,10 +32,8 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import quote, unquote, urlsplit
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
 from lms.content import scorm_sequencing as seq
+from lms.content.manifest_files import find_manifest, locate_manifest, namespace, parse_manifest
 from lms.content.safe_zip import DRIVE, PackageRefused
 from lms.content.scorm_sequencing import attribute, child, children, local, text
 
@@ -146,7 +144,7 @@ class ScormPackage:
 def has_manifest(folder: Path) -> bool:
     """Whether the extracted package in `folder` is a SCORM package (has `imsmanifest.xml`,
     at its root or in its one top folder)."""
-    return _manifest_file(folder) is not None
+    return find_manifest(folder, MANIFEST) is not None
 
 
 def read_package(folder: Path, activity_iri: str) -> ScormPackage:
@@ -158,46 +156,15 @@ def read_package(folder: Path, activity_iri: str) -> ScormPackage:
     is not a SCORM `<manifest>`, no organization and no resources, duplicate identifiers, an
     item naming a resource the manifest lacks, nothing launchable, or a launch path that is
     absolute, leaves the package or names a file it does not hold."""
-    manifest = _manifest_file(folder)
-    if manifest is None:
-        raise PackageRefused(f"the package has no {MANIFEST} at its root (a SCORM package "
-                             "needs one)")
-    base = manifest.parent.relative_to(folder).as_posix()
-    base = "" if base == "." else base
-    where = f"{base}/{MANIFEST}" if base else MANIFEST
-    if manifest.stat().st_size > MAX_MANIFEST_BYTES:
-        raise PackageRefused(f"{where} is larger than {MAX_MANIFEST_BYTES} bytes")
-    return _Reader(folder, base, where, activity_iri).read(_parse(manifest, where))
+    found = locate_manifest(folder, MANIFEST, "a SCORM package", MAX_MANIFEST_BYTES)
+    return _Reader(folder, found.base, found.where, activity_iri).read(
+        parse_manifest(found.path, found.where))
 
 
-def _manifest_file(folder: Path) -> Path | None:
-    if (folder / MANIFEST).is_file():
-        return folder / MANIFEST
-    # A package zipped with its folder around it: `course/imsmanifest.xml`, nothing else at
-    # the top but what macOS adds to the zips it makes.
-    top = [p for p in folder.iterdir() if p.name not in ("__MACOSX", ".DS_Store")]
-    if len(top) == 1 and top[0].is_dir() and (top[0] / MANIFEST).is_file():
-        return top[0] / MANIFEST
-    return None
 
 
-def _parse(manifest: Path, where: str) -> ET.Element:
-    try:
-        return SafeET.parse(str(manifest), forbid_dtd=True).getroot()
-    except defusedxml.DTDForbidden as exc:
-        raise PackageRefused(f"{where}: a DTD (<!DOCTYPE ...>) is not allowed in a manifest "
-                             "(it could declare external or expanding entities)") from exc
-    except defusedxml.EntitiesForbidden as exc:
-        raise PackageRefused(f"{where}: entity declarations are not allowed in a "
-                             "manifest") from exc
-    except defusedxml.DefusedXmlException as exc:
-        raise PackageRefused(f"{where}: {exc}") from exc
-    except ET.ParseError as exc:
-        raise PackageRefused(f"{where} is not well-formed XML ({exc})") from exc
 
 
-def _namespace(tag: str) -> str:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
 def edition_of(root: ET.Element, where: str) -> tuple[str, str | None]:
@@ -219,17 +186,17 @@ def edition_of(root: ET.Element, where: str) -> tuple[str, str | None]:
     used = set()
     for element in root.iter():
         if isinstance(element.tag, str):
-            used.add(_namespace(element.tag))
-            used.update(_namespace(name) for name in element.attrib)
+            used.add(namespace(element.tag))
+            used.update(namespace(name) for name in element.attrib)
     if used.intersection(NAMESPACES_2004):
         fourth = any(attribute(e, "completedByMeasure") is not None
                      or attribute(e, "minProgressMeasure") is not None
                      for e in root.iter() if isinstance(e.tag, str)
                      and local(e.tag) == "completionThreshold")
         return (EDITION_4TH if fourth else EDITION_3RD), stated or None
-    if ADLCP_12 in used or _namespace(root.tag) == CP_12:
+    if ADLCP_12 in used or namespace(root.tag) == CP_12:
         return SCORM_12, stated or None
-    if _namespace(root.tag) == CP_2004:
+    if namespace(root.tag) == CP_2004:
         return EDITION_3RD, stated or None
     raise PackageRefused(f"{where}: cannot tell which SCORM edition this is (no "
                          "<schemaversion> in <metadata> and no SCORM namespace)")
@@ -256,11 +223,11 @@ class _Reader:
         raise PackageRefused(f"{self.where}: {message}")
 
     def read(self, root: ET.Element) -> ScormPackage:
-        namespace = _namespace(root.tag)
-        if local(root.tag) != "manifest" or namespace not in ("", CP_12, CP_2004):
+        root_namespace = namespace(root.tag)
+        if local(root.tag) != "manifest" or root_namespace not in ("", CP_12, CP_2004):
             self.refuse(f"the root element must be a SCORM <manifest> (namespace {CP_12} for "
                         f"SCORM 1.2, {CP_2004} for SCORM 2004), not <{local(root.tag)}>"
-                        + (f" in namespace {namespace}" if namespace else ""))
+                        + (f" in namespace {root_namespace}" if root_namespace else ""))
         self.edition, schemaversion = edition_of(root, self.where)
         if children(root, "manifest"):
             self.note(seq.SUB_MANIFESTS)

@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
+from lms.content.manifest_files import (
+    find_manifest,
+    local_name,
+    locate_manifest,
+    namespace,
+    parse_manifest,
+)
 from lms.content.safe_zip import DRIVE, PackageRefused
 
 NAMESPACE = "http://projecttincan.com/tincan.xsd"
@@ -51,7 +55,7 @@ class TincanPackage:
 def has_manifest(folder: Path) -> bool:
     """Whether the extracted package in `folder` is an xAPI package (has `tincan.xml`, at
     its root or in its one top folder)."""
-    return _manifest_file(folder) is not None
+    return find_manifest(folder, MANIFEST) is not None
 
 
 def read_package(folder: Path, activity_iri: str | None = None) -> TincanPackage:
@@ -62,19 +66,12 @@ def read_package(folder: Path, activity_iri: str | None = None) -> TincanPackage
     that is malformed or holds a DTD or entities, no activity with a `launch`, an activity
     without an IRI, or a launch path that is absolute, leaves the package, or names a file it
     does not hold."""
-    manifest = _manifest_file(folder)
-    if manifest is None:
-        raise PackageRefused(f"the package has no {MANIFEST} at its root (an xAPI package "
-                             "needs one)")
-    base = manifest.parent.relative_to(folder).as_posix()
-    base = "" if base == "." else base
-    where = f"{base}/{MANIFEST}" if base else MANIFEST
-    if manifest.stat().st_size > MAX_MANIFEST_BYTES:
-        raise PackageRefused(f"{where} is larger than {MAX_MANIFEST_BYTES} bytes")
-    root = _parse(manifest, where)
-    if _local(root.tag) != "tincan" or _namespace(root.tag) not in ("", NAMESPACE):
+    found = locate_manifest(folder, MANIFEST, "an xAPI package", MAX_MANIFEST_BYTES)
+    base, where = found.base, found.where
+    root = parse_manifest(found.path, where)
+    if local_name(root.tag) != "tincan" or namespace(root.tag) not in ("", NAMESPACE):
         raise PackageRefused(f"{where}: the root element must be <tincan> (namespace "
-                             f"{NAMESPACE}), not <{_local(root.tag)}>")
+                             f"{NAMESPACE}), not <{local_name(root.tag)}>")
     activities = [_activity_summary(a) for a in _children(root, "activities", "activity")]
     for element in _children(root, "activities", "activity"):
         launch = _child(element, "launch")
@@ -91,29 +88,8 @@ def read_package(folder: Path, activity_iri: str | None = None) -> TincanPackage
                          "nothing to open")
 
 
-def _manifest_file(folder: Path) -> Path | None:
-    if (folder / MANIFEST).is_file():
-        return folder / MANIFEST
-    # A package zipped with its folder around it: `course/tincan.xml`, nothing else at the top.
-    top = list(folder.iterdir())
-    if len(top) == 1 and top[0].is_dir() and (top[0] / MANIFEST).is_file():
-        return top[0] / MANIFEST
-    return None
 
 
-def _parse(manifest: Path, where: str) -> ET.Element:
-    try:
-        return SafeET.parse(str(manifest), forbid_dtd=True).getroot()
-    except defusedxml.DTDForbidden as exc:
-        raise PackageRefused(f"{where}: a DTD (<!DOCTYPE ...>) is not allowed in a "
-                             "manifest") from exc
-    except defusedxml.EntitiesForbidden as exc:
-        raise PackageRefused(f"{where}: entity declarations are not allowed in a "
-                             "manifest") from exc
-    except defusedxml.DefusedXmlException as exc:
-        raise PackageRefused(f"{where}: {exc}") from exc
-    except ET.ParseError as exc:
-        raise PackageRefused(f"{where} is not well-formed XML ({exc})") from exc
 
 
 def _launch_path(launch: str, folder: Path, base: str, where: str) -> str:
@@ -148,30 +124,26 @@ def _activity_summary(element: ET.Element) -> dict:
             "name": _text(element, "name")}
 
 
-def _namespace(tag: str) -> str:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _child(element: ET.Element, name: str) -> ET.Element | None:
     for child in element:
-        if _local(child.tag) == name:
+        if local_name(child.tag) == name:
             return child
     return None
 
 
 def _children(root: ET.Element, group: str, name: str) -> list[ET.Element]:
     holder = _child(root, group)
-    return [] if holder is None else [c for c in holder if _local(c.tag) == name]
+    return [] if holder is None else [c for c in holder if local_name(c.tag) == name]
 
 
 def _text(element: ET.Element, name: str) -> str:
     """The first non-empty text of the `name` children (a name may come in several
     languages; the first given is used)."""
     for child in element:
-        if _local(child.tag) == name and (child.text or "").strip():
+        if local_name(child.tag) == name and (child.text or "").strip():
             return " ".join(child.text.split())
     return ""
