@@ -38,9 +38,11 @@ def allow(*who: str):
 
 
 def _check(who: tuple[str, ...]) -> None:
+    from lms.errors import wants_json
+
     api = request.path.startswith("/api/")
     if not current_user.is_authenticated:
-        if not api:
+        if not wants_json():
             raise _LoginRedirect()
         reason = g.get("auth_error") or (
             "Sign in, or send a personal API token as 'Authorization: Bearer <token>'."

@@ -90,8 +90,24 @@ def field_errors(messages, prefix: str = "") -> list[dict]:
     return found
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/api"
+def answers_json(view):
+    """Mark a view outside `/api/` whose callers are scripts (an activity type's runtime
+    endpoint, say): its errors, including "not signed in", are problem+json too, not pages
+    or a redirect to the login page. Put it above `lms.access.allow`."""
+    view.answers_json = True
+    return view
+
+
+def wants_json() -> bool:
+    """Whether this request's errors are answered as problem+json: the JSON API, and views
+    marked with `answers_json`."""
+    if request.path.startswith("/api/") or request.path == "/api":
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "answers_json", False))
+
+
+_wants_json = wants_json
 
 
 def _problem(status: int, title: str, detail: str, errors=None, headers=None) -> Response:

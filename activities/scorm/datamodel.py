@@ -264,7 +264,8 @@ def _check_value(element: Element, value: str) -> str | None:
             f"must be a time of day HH:MM:SS, not {value[:40]!r}"
     if kind == "interval":
         return None if interval_seconds(value) is not None else \
-            f"must be an ISO 8601 duration such as PT1H30M5S, not {value[:40]!r}"
+            f"must be an ISO 8601 duration such as PT1H30M5S, of at most a century, " \
+            f"not {value[:40]!r}"
     if kind == "timestamp":
         return None if TIMESTAMP.match(value) else \
             f"must be an ISO 8601 time such as 2026-01-31T09:30:00Z, not {value[:40]!r}"
@@ -335,7 +336,33 @@ def collection_count(cmi: dict, prefix: str) -> int:
     return len(_entries(cmi, prefix))
 
 
-def _check_collections(version: str, name: str, cmi: dict) -> str | None:
+class Entries:
+    """Which collection entries a `cmi` map holds ("cmi.interactions.0",
+    "cmi.interactions.0.objectives.1", ...), so each value of a commit is checked in constant
+    time instead of by scanning every stored key (quadratic in a large commit). Keep it up to
+    date with `add` as values are stored."""
+
+    def __init__(self, cmi: dict):
+        self.present: set[str] = set()
+        for key in cmi:
+            self.add(key)
+
+    def add(self, name: str) -> None:
+        parts = name.split(".")
+        for position, part in enumerate(parts):
+            if SEGMENT.match(part):
+                self.present.add(".".join(parts[:position + 1]))
+
+    def count(self, prefix: str) -> int:
+        """The entries of `prefix` (kept contiguous from 0)."""
+        count = 0
+        while f"{prefix}.{count}" in self.present:
+            count += 1
+        return count
+
+
+def _check_collections(version: str, name: str, cmi: dict,
+                       entries: Entries | None = None) -> str | None:
     """The collection rules for `name`: each index at most the collection's current count,
     and (2004) a new entry begins with its id."""
     parts = name.split(".")
@@ -344,7 +371,12 @@ def _check_collections(version: str, name: str, cmi: dict) -> str | None:
             continue
         prefix = ".".join(parts[:position])
         index = int(part)
-        count = collection_count(cmi, prefix)
+        if entries is not None:  # present up to index - 1 is all the rules need to know
+            count = index + 1 if f"{prefix}.{index}" in entries.present else (
+                index if index == 0 or f"{prefix}.{index - 1}" in entries.present
+                else entries.count(prefix))
+        else:
+            count = collection_count(cmi, prefix)
         if index > count:
             return (f"index {index} skips entries: {prefix} has {count}, so the next new "
                     f"entry is {prefix}.{count}")
@@ -359,7 +391,8 @@ def _check_collections(version: str, name: str, cmi: dict) -> str | None:
     return None
 
 
-def check(version: str, name: str, value, cmi: dict) -> str | None:
+def check(version: str, name: str, value, cmi: dict,
+          entries: Entries | None = None) -> str | None:
     """What is wrong with the SCO setting `name` to `value`, given the data stored so far
     (`cmi`), or None when the server may store it."""
     if not isinstance(name, str) or not name:
@@ -376,7 +409,7 @@ def check(version: str, name: str, value, cmi: dict) -> str | None:
         return "is read-only"
     if "\x00" in value:
         return "must not contain NUL characters"
-    return _check_value(element, value) or _check_collections(version, name, cmi)
+    return _check_value(element, value) or _check_collections(version, name, cmi, entries)
 
 
 # -- times ------------------------------------------------------------------------------------
@@ -390,6 +423,9 @@ def timespan_seconds(value: str) -> float | None:
     return int(hours) * 3600 + int(minutes) * 60 + int(seconds) + float(fraction or 0)
 
 
+MAX_INTERVAL_SECONDS = 100 * 365 * 24 * 3600
+
+
 def interval_seconds(value: str) -> float | None:
     """Seconds of a SCORM 2004 timeinterval (ISO 8601 duration, e.g. PT1H2M3.5S), or None.
     Years and months count as 365 and 30 days, as SCORM's own conformance tools do."""
@@ -397,8 +433,11 @@ def interval_seconds(value: str) -> float | None:
     if not found or value in ("P", "PT") or value.endswith("T"):
         return None
     years, months, days, hours, minutes, seconds = (float(g or 0) for g in found.groups())
-    return ((((years * 365 + months * 30 + days) * 24 + hours) * 60 + minutes) * 60
-            + seconds)
+    total = ((((years * 365 + months * 30 + days) * 24 + hours) * 60 + minutes) * 60
+             + seconds)
+    # A duration of more than a century is no one's time on a SCO (and one of 400 digits
+    # would not fit a number): refused as a wrong value, never a failure of the server.
+    return total if math.isfinite(total) and total <= MAX_INTERVAL_SECONDS else None
 
 
 def session_seconds(version: str, value: str) -> float | None:

@@ -61,7 +61,7 @@ def launch_address(package, item: dict) -> str:
     return url + (question + query if query else "") + (hash_mark + fragment if fragment else "")
 
 
-def _record(statements: list[dict]) -> None:
+def record_after_commit(statements: list[dict]) -> None:
     """Record statements after our rows are committed (the LRS writes on its own
     connection); a failure is logged: the learner's data is already kept."""
     if not statements:
@@ -111,6 +111,9 @@ def player_page(enrolment, activity, args) -> dict:
             if happened is not None:
                 statements += AttemptStatements(attempt, item.get("title") or "").of(happened)
         if attempt is None:
+            if enrolment.status not in LAUNCHABLE:  # nothing to review: it would be a start
+                raise Conflict(f"Enrolment {enrolment.id} is {enrolment.status}: its "
+                               "activities cannot be started.")
             review = False  # nothing to review yet: the first session
             attempt = runtime.new_attempt(enrolment, activity, package, identifier, 1)
         mode = "review" if review else "normal"
@@ -132,7 +135,7 @@ def player_page(enrolment, activity, args) -> dict:
     else:  # an asset: shown, not tracked
         launch = launch_address(package, item)
     db.session.commit()
-    _record(statements)
+    record_after_commit(statements)
     current = attempts.get(identifier)
     status = runtime.status_of(current)
     return {"scorm": {
@@ -221,4 +224,4 @@ def start_again(enrolment, activity, identifier: str) -> None:
         statements += AttemptStatements(attempt, item.get("title") or "").of(happened)
     runtime.new_attempt(enrolment, activity, package, identifier, attempt.number + 1)
     db.session.commit()
-    _record(statements)
+    record_after_commit(statements)

@@ -28,6 +28,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from activities.scorm import datamodel
 from activities.scorm.models import ScormAttempt
 from lms.errors import Conflict, Forbidden, InvalidInput, NotFound, PathwayError
@@ -36,6 +38,7 @@ from lms.timeutil import utcnow
 
 EVENTS = ("initialize", "commit", "terminate", "unload")
 MAX_VALUES = 20000          # values in one commit request
+MAX_SEQUENCE = 2 ** 31 - 1  # a commit's sequence number (the column is a 32-bit integer)
 COMMIT_EVERY_MS = 10000
 
 # Elements of one session: kept while it is open (a later request may end it), cleared when
@@ -201,6 +204,14 @@ def keep_done(previous: Status, completion: str, success: str) -> tuple[str, str
     return completion, success
 
 
+def scaled_12(raw: float, low: float | None, high: float | None) -> float:
+    """A SCORM 1.2 raw score as xAPI's scaled score: within the SCO's own min and max when it
+    gives both (8 of 0..10 is 0.8), else as a percentage (SCORM 1.2's 0..100 by default)."""
+    if low is not None and high is not None and high > low:
+        return (raw - low) / (high - low)
+    return raw / 100
+
+
 def derive(version: str, cmi: dict, data: dict, previous: Status,
            finishing: bool) -> tuple[Status, dict]:
     """The attempt's new standing from its data, and the values the LMS itself sets in the
@@ -212,7 +223,8 @@ def derive(version: str, cmi: dict, data: dict, previous: Status,
             lms_set["cmi.core.lesson_status"] = lesson_status
         completion, success = LESSON_STATUS_12[lesson_status]
         raw = _float(cmi.get("cmi.core.score.raw"))
-        scaled = None if raw is None else max(-1.0, min(1.0, raw / 100))  # the profile's rule
+        scaled = None if raw is None else max(-1.0, min(1.0, scaled_12(
+            raw, _float(cmi.get("cmi.core.score.min")), _float(cmi.get("cmi.core.score.max")))))
     else:
         completion, success = derive_2004(cmi, data)
         raw = _float(cmi.get("cmi.score.raw"))
@@ -274,8 +286,15 @@ def new_attempt(enrolment, activity, package, identifier: str, number: int) -> S
         success_status="unknown", total_seconds=0.0, location="", suspended=False,
         entry_next="ab-initio", started_at=utcnow(), updated_at=utcnow(), last_sequence=0,
         session_mode="normal", session_seconds=0.0, session_initialized=False, sessions=0)
-    db.session.add(attempt)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two first opens at once (two tabs, a double click)
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        found = current_attempt(enrolment.id, activity.id, identifier)
+        if found is None or found.number < number:
+            raise
+        return found  # the other request made it: one attempt, not a 500
     return attempt
 
 
@@ -438,8 +457,9 @@ def read_commit(body) -> Commit:
     values = body.get("values", [])
     if not isinstance(token, str) or not token:
         raise fault("token", "the runtime token (a string) is required")
-    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
-        raise fault("sequence", "must be a whole number from 1")
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or \
+            not 1 <= sequence <= MAX_SEQUENCE:
+        raise fault("sequence", f"must be a whole number from 1 to {MAX_SEQUENCE}")
     if event not in EVENTS:
         raise fault("event", f"must be one of {', '.join(EVENTS)}")
     if not isinstance(values, list):
@@ -527,12 +547,14 @@ def apply_commit(attempt: ScormAttempt, commit: Commit) -> Happened | None:
     before = dict(attempt.cmi or {})
     cmi = dict(before)
     errors = []
+    entries = datamodel.Entries(cmi)
     for index, (name, value) in enumerate(commit.values):
-        problem = datamodel.check(version, name, value, cmi)
+        problem = datamodel.check(version, name, value, cmi, entries)
         if problem:
             errors.append({"field": f"values[{index}] {name}", "detail": problem})
         else:
             cmi[name] = value
+            entries.add(name)
     if errors:
         detail = "; ".join(f"{e['field']}: {e['detail']}" for e in errors[:5])
         raise InvalidInput(f"Nothing was stored: {detail}", errors=errors)

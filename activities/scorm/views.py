@@ -21,34 +21,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 
 from activities.scorm import runtime
-from activities.scorm.player import _record
+from activities.scorm.player import record_after_commit
 from activities.scorm.statements import AttemptStatements, rollup_statement
-from lms.access import _LoginRedirect, allow
-from lms.errors import PathwayError, Unauthorized, _problem
+from lms.access import allow
+from lms.delivery.operations import LAUNCHABLE
+from lms.errors import Conflict, answers_json
 from lms.extensions import csrf, db
 
 bp = Blueprint("scorm_runtime", __name__)
-csrf.exempt(bp)  # the runtime token in the body does the CSRF check (see the module's text)
-
-
-@bp.errorhandler(PathwayError)
-def _pathway_error(error: PathwayError):
-    return _problem(error.status, error.title, error.detail, error.errors, error.headers)
-
-
-@bp.errorhandler(_LoginRedirect)
-def _not_signed_in(_error):
-    error = Unauthorized("Sign in again: the SCORM runtime needs your session.")
-    return _problem(error.status, error.title, error.detail)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    status = error.code or 500
-    return _problem(status, error.name, error.description or error.name)
 
 
 def _standing(attempt, package, changed: runtime.Status | None = None):
@@ -65,6 +47,8 @@ def _standing(attempt, package, changed: runtime.Status | None = None):
 
 
 @bp.post("/scorm/attempts/<int:attempt_id>/commit")
+@csrf.exempt  # the runtime token in the body does the CSRF check (see the module's text)
+@answers_json
 @allow("learner")
 def commit(attempt_id: int):
     """Apply one commit of the SCO's run-time data to the learner's attempt."""
@@ -74,6 +58,9 @@ def commit(attempt_id: int):
     commit = runtime.read_commit(body)
     attempt = runtime.attempt_for(attempt_id, current_user)
     runtime.check_token(attempt, commit.token)
+    if attempt.session_mode == "normal" and attempt.enrolment.status not in LAUNCHABLE:
+        raise Conflict(f"Enrolment {attempt.enrolment_id} is {attempt.enrolment.status}: its "
+                       "activities cannot be worked on; nothing was stored.")
     package = current_package(attempt.activity) or attempt.package
     before, _ = _standing(attempt, package)
     happened = runtime.apply_commit(attempt, commit)
@@ -90,7 +77,7 @@ def commit(attempt_id: int):
     answer = {"sequence": commit.sequence, "status": status.as_json(),
               "duplicate": happened is None}
     db.session.commit()
-    _record(statements)
+    record_after_commit(statements)
     return jsonify(answer)
 
 
@@ -98,8 +85,7 @@ def commit(attempt_id: int):
 @allow("learner")
 def start_again(enrolment_id: int, slug: str):
     """The player's "Start again" button (field `sco`): a fresh attempt at a SCO that is
-    done or failed, then back to the player on that SCO. A form with a CSRF token (the
-    blueprint's exemption covers only the runtime's token-checked commits)."""
+    done or failed, then back to the player on that SCO. A form with a CSRF token."""
     from flask_wtf import FlaskForm
 
     from activities.scorm.player import player_url

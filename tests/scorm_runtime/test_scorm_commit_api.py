@@ -408,6 +408,7 @@ def test_every_refused_value_is_named(open_player, db):
     ({"token": "t", "sequence": 0, "event": "commit", "values": []}, "sequence"),
     ({"token": "t", "sequence": "1", "event": "commit", "values": []}, "sequence"),
     ({"token": "t", "sequence": True, "event": "commit", "values": []}, "sequence"),
+    ({"token": "t", "sequence": 10 ** 30, "event": "commit", "values": []}, "sequence"),
     ({"token": "t", "sequence": 1, "event": "save", "values": []}, "event"),
     ({"token": "t", "sequence": 1, "event": "commit", "values": {"a": "b"}}, "values"),
     ({"token": "t", "sequence": 1, "event": "commit", "values": [["cmi.location"]]},
@@ -513,3 +514,29 @@ def test_the_endpoint_needs_no_csrf_header_but_a_form_post_cannot_pass_the_token
 def test_only_post(open_player):
     session = open_player(PLAIN2004)
     assert session.client.get(session.config["commitUrl"]).status_code == 405
+
+
+def test_an_absurd_session_time_is_refused_not_a_failure(open_player):
+    session = open_player(PLAIN2004)
+    session.ok("initialize")
+    response = session.send("terminate", [("cmi.session_time", "PT" + "9" * 400 + "S")])
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "values[0] cmi.session_time"
+    assert session.ok("terminate", [("cmi.session_time", "PT30M")])["duplicate"] is False
+
+
+def test_a_large_commit_of_many_interactions_is_checked_entry_by_entry(open_player, db):
+    """500 interactions in one request (a SCO that commits only at the end): every index
+    rule still holds, and a gap among them is still refused."""
+    session = open_player(PLAIN2004)
+    session.ok("initialize")
+    values = []
+    for n in range(500):
+        values += [(f"cmi.interactions.{n}.id", f"q{n}"),
+                   (f"cmi.interactions.{n}.type", "true-false"),
+                   (f"cmi.interactions.{n}.learner_response", "true")]
+    session.ok("commit", values)
+    gap = session.send("commit", [("cmi.interactions.501.id", "gap")])
+    assert gap.status_code == 422
+    assert "skips entries" in gap.get_json()["errors"][0]["detail"]
+    assert attempt_row(db, attempt_id(session)).cmi["cmi.interactions.499.id"] == "q499"

@@ -155,6 +155,41 @@ def test_a_finished_enrolment_can_review_but_not_work(open_player, learner_clien
     assert runtime_config(review.get_data(as_text=True))["mode"] == "review"
 
 
+def test_review_mode_cannot_start_a_sco_for_a_finished_enrolment(open_player, learner_client,
+                                                                  enrolment, db):
+    """Nothing to review yet would open a normal session: refused, as a plain open is."""
+    enrolment.status = "withdrawn"
+    db.session.commit()
+    response = learner_client.get(player_path(enrolment, QUIZ12),
+                                  query_string={"mode": "review"})
+    assert response.status_code == 409
+    assert "cannot be started" in response.get_data(as_text=True)
+
+
+def test_a_session_open_when_the_enrolment_ends_stores_nothing_more(open_player, enrolment,
+                                                                    db):
+    session = open_player(PLAIN12)
+    session.ok("initialize", [("cmi.core.lesson_location", "p1")])
+    enrolment.status = "withdrawn"
+    db.session.commit()
+    refused = session.send("commit", [("cmi.core.lesson_location", "p2")])
+    assert refused.status_code == 409
+    assert refused.headers["Content-Type"] == "application/problem+json"
+
+
+def test_start_again_refused_is_a_page_not_json(open_player, learner_client, enrolment, db):
+    from scorm_runtime_support import start_again
+
+    session = open_player(PLAIN12)
+    session.ok("terminate", [("cmi.core.lesson_status", "completed")])
+    enrolment.status = "withdrawn"
+    db.session.commit()
+    response = start_again(learner_client, enrolment, PLAIN12, session.page, "item_lesson")
+    assert response.status_code == 409
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "cannot be started again" in response.get_data(as_text=True)
+
+
 def test_signed_out_visitors_are_sent_to_sign_in(client, enrolment, packages):
     response = client.get(player_path(enrolment, PLAIN12))
     assert response.status_code == 302

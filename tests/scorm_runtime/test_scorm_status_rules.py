@@ -144,3 +144,16 @@ UNTOUCHED = Status()
 ])
 def test_the_package_rolls_up_from_its_scos(statuses, standing):
     assert package_rollup(statuses) == standing
+
+
+@pytest.mark.parametrize(("raw", "low", "high", "scaled"), [
+    (85, None, None, 0.85),    # SCORM 1.2's 0..100 by default
+    (8, 0, 10, 0.8),           # within the SCO's own range
+    (15, 10, 20, 0.5),
+    (85, 0, None, 0.85),       # one bound only: a percentage
+    (5, 10, 10, 0.05),         # an empty range: a percentage
+])
+def test_a_scorm_12_raw_score_as_a_scaled_score(raw, low, high, scaled):
+    from activities.scorm.runtime import scaled_12
+
+    assert scaled_12(raw, low, high) == pytest.approx(scaled)
