@@ -13,7 +13,7 @@ from lms.catalogue.models import Qualification
 from lms.catalogue.operations import check_file
 
 DIPLOMA = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
-KNOWN_TYPES = "assessment, film, interactive, reading, tutorial, webinar"
+KNOWN_TYPES = "assessment, cmi5, film, interactive, reading, scorm, tutorial, webinar"
 U0 = "qualification.units[0]"
 
 
