@@ -41,6 +41,7 @@ from lms.content.safe_zip import DRIVE, PackageRefused
 NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 MANIFEST = "cmi5.xml"
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024  # the specification asks for courses of 1000+ AUs
+MAX_DEPTH = 32  # levels of nested blocks
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
 LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
 PREFERRED_LANGUAGES = ("en-gb", "en")
@@ -209,6 +210,8 @@ class _Reader:
     def _block(self, element: ET.Element, parents: list[str]) -> dict:
         block_id = self._id(element, "<block>")
         what = f"<block id={block_id!r}>"
+        if len(parents) >= MAX_DEPTH:  # the walk is recursive
+            self.refuse(f"{what}: blocks are nested more than {MAX_DEPTH} levels deep")
         self.check_order(element, what)
         block = {"index": len(self.blocks), "id": block_id,
                  "lms_id": lms_id(self.activity_iri, "block", block_id),

@@ -105,6 +105,14 @@ def test_nested_blocks_and_an_au_outside_them(tmp_path):
     assert [n["title"] for n in course.structure[1]["children"]] == ["One", "Inner"]
 
 
+def test_blocks_nested_too_deep_are_refused_not_a_failure(tmp_path):
+    member = au(AU1_ID, "transcript/index.html", "One")
+    for depth in range(600):  # a recursive walk would overflow Python's stack
+        member = block(f"{COURSE_ID}/blocks/{depth}", member, title=f"Level {depth}")
+    with pytest.raises(PackageRefused, match="nested more than 32 levels deep"):
+        read(tmp_path, course_xml(member))
+
+
 def test_absolute_urls_and_defaults(tmp_path):
     xml = course_xml(au(AU1_ID, "https://aus.example.org/one/start.html?x=1", "Web AU",
                         launchMethod="OwnWindow", activityType="http://adlnet.gov/expapi/"
