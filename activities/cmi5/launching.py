@@ -27,8 +27,6 @@ from lms.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lms.extensions import db
 from lms.timeutil import utcnow
 
-LAUNCH_PARAMETER_NAMES = ("endpoint", "fetch", "actor", "registration", "activityId")
-
 
 @dataclass(frozen=True)
 class AuLaunch:

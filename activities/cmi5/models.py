@@ -10,10 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.timeutil import UTCDateTime, utcnow
 
-LAUNCH_MODES = ("Normal", "Browse", "Review")
-MOVE_ON_VALUES = ("Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed",
-                  "NotApplicable")
-
 
 class Cmi5Session(db.Model):
     """One launch of one AU for one learner's enrolment (a cmi5 "session"), from `launched`

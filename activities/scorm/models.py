@@ -21,10 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.timeutil import UTCDateTime, utcnow
 
-COMPLETION_STATUSES = ("completed", "incomplete", "not attempted", "unknown", "browsed")
-SUCCESS_STATUSES = ("passed", "failed", "unknown")
-SESSION_MODES = ("normal", "review", "browse")
-
 
 class ScormAttempt(db.Model):
     """One learner's attempt (numbered from 1) at one SCO of a SCORM activity under one
