@@ -163,10 +163,14 @@ def derive_12(cmi: dict, data: dict, finishing: bool, credit: bool = True) -> st
 
 
 def completion_threshold(data: dict) -> float | None:
-    """The SCO's completion threshold, unless the manifest (4th edition) says completion is
-    not decided by measure (`completedByMeasure="false"`): then the SCO's own status
-    counts, and the SCO is not given one."""
+    """The SCO's completion threshold, unless the manifest (4th edition) does not have
+    completion decided by measure: `completedByMeasure="false"`, or a `minProgressMeasure`
+    without `completedByMeasure` (whose default is false, CAM 4th edition). Then the SCO's
+    own status counts, and the SCO is not given one: a SCO that reports "completed" and no
+    progress measure is completed, not "unknown" for ever."""
     if data.get("completed_by_measure") is False:
+        return None
+    if "min_progress_measure" in data and data.get("completed_by_measure") is not True:
         return None
     return _float(data.get("completion_threshold"))
 

@@ -68,6 +68,13 @@ def test_scorm_12_no_credit_keeps_the_scos_status():
     # completedByMeasure="false": the threshold does not decide
     ({"cmi.completion_status": "completed", "cmi.progress_measure": "0.1"},
      {"completion_threshold": 0.8, "completed_by_measure": False}, ("completed", "unknown")),
+    # 4th edition: minProgressMeasure alone (completedByMeasure defaults to false) decides
+    # nothing either; with completedByMeasure="true" it does
+    ({"cmi.completion_status": "completed"},
+     {"completion_threshold": 0.8, "min_progress_measure": 0.8}, ("completed", "unknown")),
+    ({"cmi.completion_status": "completed", "cmi.progress_measure": "0.5"},
+     {"completion_threshold": 0.8, "min_progress_measure": 0.8, "completed_by_measure": True},
+     ("incomplete", "unknown")),
     # a scaled passing score: score.scaled decides
     ({"cmi.score.scaled": "0.7"}, {"scaled_passing_score": 0.7}, ("unknown", "passed")),
     ({"cmi.score.scaled": "0.69", "cmi.success_status": "passed"},
