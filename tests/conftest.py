@@ -239,6 +239,22 @@ def lrs_headers(lrs_credentials):
     return make
 
 
+def browser_support():
+    """tests/browser/browser_support.py (Chromium's path and arguments, the skip-or-fail
+    rule), for browser tests in other folders: its own folder is on sys.path only when its
+    tests are collected, so it is loaded by path, once."""
+    import importlib.util
+    import sys
+
+    if "browser_support" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "browser_support", Path(__file__).parent / "browser" / "browser_support.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["browser_support"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["browser_support"]
+
+
 # ---- real server processes (for the tests that start `lms serve` or `lms scheduler`) ---------
 
 def free_port() -> int:

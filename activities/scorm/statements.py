@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from activities.scorm import datamodel
-from activities.scorm.runtime import Happened, Status, package_version
+from activities.scorm.runtime import Happened, Status, find_item, package_version
+from lms.content.scorm_manifest import sco_iri
 
 PROFILE = "https://w3id.org/xapi/scorm"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -36,11 +37,6 @@ ATTEMPT = ACTIVITY_TYPES + "attempt"
 INTERACTION = ACTIVITY_TYPES + "cmi.interaction"
 PROFILE_TYPE = ACTIVITY_TYPES + "profile"
 ATTEMPT_NAMESPACE = uuid.UUID("5c0b3a52-3b0e-4b8e-9a43-6d1f0c2a9e71")  # Pathway's own
-
-
-def sco_iri(activity_iri: str, identifier: str) -> str:
-    """The SCO's activity IRI (as the manifest reader lists it in the package's ids)."""
-    return f"{activity_iri}/scos/{quote(identifier, safe='')}"
 
 
 def attempt_iri(sco: str, registration: str, number: int) -> str:
@@ -75,7 +71,7 @@ class AttemptStatements:
         self.registration = enrolment.registration
         self.actor = learner_agent(enrolment.learner).as_version("1.0.3")
         self.course_iri = activity_iri(activity)
-        item = _item(attempt.package, attempt.sco_identifier)
+        item = find_item(attempt.package, attempt.sco_identifier)
         self.sco_iri = (item or {}).get("activity_id") or \
             sco_iri(self.course_iri, attempt.sco_identifier)
         self.sco = {"objectType": "Activity", "id": self.sco_iri, "definition": {
@@ -177,13 +173,6 @@ class AttemptStatements:
     def _response(self, kind: str | None, value: str) -> str:
         """A SCORM response or pattern in xAPI's format (SCORM 2004's is already)."""
         return value if self.version == "2004" else response_12(kind, value)
-
-
-def _item(package, identifier: str) -> dict | None:
-    for item in (package.manifest or {}).get("items") or []:
-        if isinstance(item, dict) and item.get("identifier") == identifier:
-            return item
-    return None
 
 
 def _without_lang(text: str) -> str:

@@ -23,15 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pytest
-from conftest import free_port, health, stop_process
+from conftest import browser_support, free_port, health, stop_process
 
 HERE = Path(__file__).parent
 PACKAGES = HERE / "packages"
 CATALOGUE = HERE / "e2e_catalogue.yaml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM = browser_support().CHROMIUM
+CHROMIUM_ARGS = browser_support().CHROMIUM_ARGS
 
 SCORM12 = "e2e-scorm12-noticing-restrictions"
 SCORM2004 = "e2e-scorm2004-capable-environments"
@@ -57,21 +55,8 @@ def package_zip(name: str) -> bytes:
 
 
 def sync_playwright():
-    """Playwright's sync API, or a skip saying what is missing (a failure instead when
-    PATHWAY_BROWSER_TESTS=required)."""
-    missing = None
-    if not Path(CHROMIUM).is_file():
-        missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright as found
-        except ImportError:
-            missing = "Playwright for Python is not installed (pip install -e '.[test]')"
-    if missing and os.environ.get("PATHWAY_BROWSER_TESTS") == "required":
-        pytest.fail(f"browser tests required, but {missing}")
-    if missing:
-        pytest.skip(missing)
-    return found
+    """Playwright's sync API, or a skip (a failure with PATHWAY_BROWSER_TESTS=required)."""
+    return browser_support().sync_playwright()
 
 
 @contextmanager

@@ -8,33 +8,21 @@ The harness's transport answers 200 unless told otherwise: each test may queue a
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+
+from conftest import browser_support
 
 TESTS = Path(__file__).resolve().parent.parent
 RUNTIME = TESTS.parent / "activities" / "scorm" / "static" / "scorm-runtime.js"
 
 
-def _browser_support():
-    """tests/browser/browser_support.py (its folder is on sys.path only when its own tests
-    are collected), so the launch arguments and the skip rule stay in one place."""
-    if "browser_support" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "browser_support", TESTS / "browser" / "browser_support.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["browser_support"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["browser_support"]
-
-
-CHROMIUM = _browser_support().CHROMIUM
-CHROMIUM_ARGS = _browser_support().CHROMIUM_ARGS
+CHROMIUM = browser_support().CHROMIUM
+CHROMIUM_ARGS = browser_support().CHROMIUM_ARGS
 
 
 def sync_playwright():
     """Playwright's sync API, or a skip (a failure with PATHWAY_BROWSER_TESTS=required)."""
-    return _browser_support().sync_playwright()
+    return browser_support().sync_playwright()
 
 
 # The harness: `harness.run(config, calls)` makes a runtime with a recording transport and
